@@ -14,5 +14,6 @@ export default defineConfig({
     fileParallelism: true,
     maxWorkers: 2,
     setupFiles: ["./scripts/test-setup.ts"],
+    globalSetup: ["./contracts/test/global-setup.ts"],
   },
 });

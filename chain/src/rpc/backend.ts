@@ -46,6 +46,11 @@ export interface LogFilter {
   address?: Address[];
   /** Per position: null = wildcard, array = any of. */
   topics?: (Hex[] | null)[];
+  /**
+   * Optional hint from the server: it answers "limit exceeded" when more than this many logs
+   * match, so the backend may stop collecting after `maxResults + 1` logs.
+   */
+  maxResults?: number;
 }
 
 /** JSON-RPC shaped records (execution-apis). Kept loose on purpose: the backend owns the shape. */

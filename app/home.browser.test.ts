@@ -1,0 +1,140 @@
+// The home page in a real browser: a dev node, the embedded database, `next dev` on a free
+// port and headless Chromium (Debian's package, driven by playwright-core). The page must show
+// the node's current height, the health route must report both dependencies up, and when the
+// node goes away the page must say so. Screenshots land in screenshots/ for review.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startDevNode, type DevNode } from "../chain/test/helpers/devnode";
+import { startEmbeddedDatabase, type EmbeddedDatabase } from "../lib/db/embedded";
+
+const CHROMIUM = "/usr/bin/chromium";
+const ROOT = path.resolve(import.meta.dirname, "..");
+const SCREENSHOTS = path.join(ROOT, "screenshots");
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function blockNumber(rpcUrl: string): Promise<number> {
+  const res = await fetch(rpcUrl, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] }),
+  });
+  return Number(((await res.json()) as { result: string }).result);
+}
+
+/** Polls until the app answers (the first request compiles the page, slow on a busy machine). */
+async function waitForApp(url: string, proc: ChildProcess, log: () => string, timeoutMs = 300_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`next dev exited (${proc.exitCode}):\n${log()}`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(120_000) });
+      if (res.status === 200) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`next dev did not serve ${url} in time:\n${log()}`);
+}
+
+describe.skipIf(!existsSync(CHROMIUM))("home page in Chromium", () => {
+  let node: DevNode;
+  let db: EmbeddedDatabase;
+  let next: ChildProcess | undefined;
+  let nextLog = "";
+  let browser: Browser | undefined;
+  let appUrl: string;
+  const distDir = `.next/browser-test-${process.pid}`;
+
+  beforeAll(async () => {
+    [node, db] = await Promise.all([startDevNode({ blockTimeMs: 500 }), startEmbeddedDatabase({ dataDir: null, port: 0 })]);
+    const port = await freePort();
+    appUrl = `http://127.0.0.1:${port}`;
+    // NODE_ENV: vitest sets "test", which next dev would warn about.
+    const env = { ...process.env, NODE_ENV: "development" as const, CHAIN_RPC_URL: node.rpcUrl, DATABASE_URL: db.url, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1" };
+    next = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "dev", "--webpack", "-H", "127.0.0.1", "-p", String(port)], {
+      cwd: ROOT,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    next.stdout!.on("data", (d: Buffer) => (nextLog += d.toString()));
+    next.stderr!.on("data", (d: Buffer) => (nextLog += d.toString()));
+    await waitForApp(appUrl, next, () => nextLog);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  }, 420_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (next && next.exitCode === null) {
+      next.kill("SIGTERM");
+      await new Promise((r) => next!.once("exit", r));
+    }
+    rmSync(path.join(ROOT, distDir), { recursive: true, force: true });
+    await Promise.all([node?.stop(), db?.stop()]);
+  });
+
+  it("shows the node's current height and hash, and the health route reports both dependencies up", async () => {
+    const page = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
+    const before = await blockNumber(node.rpcUrl);
+    await page.goto(appUrl, { waitUntil: "domcontentloaded" });
+    const shown = Number((await page.getByTestId("chain-height").innerText()).replace(/,/g, ""));
+    const after = await blockNumber(node.rpcUrl);
+    expect(shown).toBeGreaterThanOrEqual(before);
+    expect(shown).toBeLessThanOrEqual(after);
+    expect(await page.getByTestId("chain-hash").innerText()).toMatch(/^0x[0-9a-f]{64}$/);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "home-light.png"), fullPage: true });
+
+    // The theme toggle flips the theme and the choice survives a reload. Its label shows the
+    // current theme once React has hydrated it (before that a click would do nothing).
+    await page.waitForFunction(() => document.querySelector(".theme-toggle")?.textContent !== "◐");
+    const initial = await page.evaluate(() => (window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light"));
+    await page.getByRole("button", { name: /switch to (dark|light) theme/i }).click();
+    const theme = await page.evaluate(() => document.documentElement.dataset.theme);
+    expect(theme).toBe(initial === "dark" ? "light" : "dark");
+    await page.reload({ waitUntil: "domcontentloaded" });
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
+    await page.screenshot({ path: path.join(SCREENSHOTS, `home-${theme}.png`), fullPage: true });
+
+    const mobile = await browser!.newPage({ viewport: { width: 390, height: 844 } });
+    await mobile.goto(appUrl, { waitUntil: "domcontentloaded" });
+    await expect(mobile.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Faucet" }).count()).resolves.toBe(1);
+    await mobile.screenshot({ path: path.join(SCREENSHOTS, "home-mobile.png"), fullPage: true });
+
+    const health = await fetch(`${appUrl}/api/health`);
+    expect(health.status).toBe(200);
+    const body = (await health.json()) as { ok: boolean; chain: { height: number }; db: string };
+    expect(body.ok).toBe(true);
+    expect(body.db).toBe("ok");
+    expect(body.chain.height).toBeGreaterThanOrEqual(shown);
+  });
+
+  it("says the node is unreachable, naming its URL, when the node is down", async () => {
+    await node.kill9();
+    const page = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(appUrl, { waitUntil: "domcontentloaded" });
+    const alert = page.getByTestId("node-unreachable");
+    expect(await alert.innerText()).toContain(`Node unreachable at ${node.rpcUrl}`);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "home-node-down.png"), fullPage: true });
+    const health = await fetch(`${appUrl}/api/health`);
+    expect(health.status).toBe(503);
+    expect(((await health.json()) as { chain: { error?: string } }).chain.error).toContain(node.rpcUrl);
+  });
+});

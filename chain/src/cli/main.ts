@@ -1,0 +1,246 @@
+// `tensorchain` command line: genesis, start, keys. Argument errors print the usage of the
+// command and exit with status 2; runtime errors print one line and exit with status 1.
+import "../util/polyfills.js";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { deriveAccounts } from "../crypto/dev-accounts.js";
+import { secp256k1Backend } from "../crypto/secp256k1.js";
+import { buildLocalGenesis } from "../genesis/dev.js";
+import { generateValidatorKeys, readValidatorKeys, writeValidatorKeys } from "../genesis/keys.js";
+import type { ValidatorKeys } from "../genesis/keys.js";
+import { GenesisError, genesisToJson, parseGenesis } from "../genesis/schema.js";
+import type { Genesis } from "../genesis/schema.js";
+import { TensorchainNode } from "../node/node.js";
+
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly usage: string,
+  ) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+const USAGE = {
+  main: `usage: tensorchain <command> [options]
+
+commands:
+  genesis   write a genesis.json and validator key files for a local network
+  start     run a node
+  keys      generate or show a validator key file
+
+run "tensorchain <command> --help" for the options of a command`,
+  genesis: `usage: tensorchain genesis --out DIR [--validators N] [--dev] [--chain-id ID] [--network NAME] [--block-time MS]
+
+  --out DIR         directory for genesis.json and validator-<i>.json (created; key files mode 0600)
+  --validators N    number of validators (default 1)
+  --dev             fund the 10 well-known dev accounts, devnet protocol parameters
+  --chain-id ID     chain id (default 5522766, "TEN")
+  --network NAME    network name
+  --block-time MS   target block time in milliseconds (default 1000)`,
+  start: `usage: tensorchain start --data-dir DIR --rpc-port PORT [--rpc-host HOST] [--genesis FILE] [--validator-key FILE] [--dev [--block-time MS]]
+
+  --data-dir DIR        node database and (with --dev) generated genesis and key
+  --rpc-port PORT       JSON-RPC port, HTTP and WebSocket (0 = any free port)
+  --rpc-host HOST       interface to listen on (default 127.0.0.1)
+  --genesis FILE        genesis.json (default: DIR/genesis.json)
+  --validator-key FILE  this node's validator key file (default: DIR/validator.json if present)
+  --dev                 on an empty data dir, create a single-validator dev genesis and key;
+                        print the 10 funded dev accounts and their private keys
+  --block-time MS       target block time of a genesis created by --dev (default 1000)`,
+  keys: `usage: tensorchain keys generate --out FILE
+       tensorchain keys show FILE`,
+};
+
+type Flags = Record<string, string | true>;
+
+function parseFlags(args: string[], spec: Record<string, "value" | "bool">, usage: string): { flags: Flags; positional: string[] } {
+  const flags: Flags = {};
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--help" || a === "-h") throw new UsageError("", usage);
+    if (!a.startsWith("--")) {
+      positional.push(a);
+      continue;
+    }
+    const eq = a.indexOf("=");
+    const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
+    const kind = spec[name];
+    if (!kind) throw new UsageError(`unknown option --${name}`, usage);
+    if (kind === "bool") {
+      flags[name] = true;
+      continue;
+    }
+    const value = eq > 0 ? a.slice(eq + 1) : args[++i];
+    if (value === undefined || value.startsWith("--")) throw new UsageError(`--${name} needs a value`, usage);
+    flags[name] = value;
+  }
+  return { flags, positional };
+}
+
+function intFlag(flags: Flags, name: string, usage: string, min: number, max: number): number | undefined {
+  const v = flags[name];
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (typeof v !== "string" || !/^\d+$/.test(v) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}`, usage);
+  return n;
+}
+
+function strFlag(flags: Flags, name: string): string | undefined {
+  const v = flags[name];
+  return typeof v === "string" ? v : undefined;
+}
+
+async function cmdGenesis(args: string[]): Promise<void> {
+  const u = USAGE.genesis;
+  const { flags } = parseFlags(args, { out: "value", validators: "value", dev: "bool", "chain-id": "value", network: "value", "block-time": "value" }, u);
+  const out = strFlag(flags, "out");
+  if (!out) throw new UsageError("--out is required", u);
+  const n = intFlag(flags, "validators", u, 1, 100) ?? 1;
+  mkdirSync(out, { recursive: true });
+  const keys: ValidatorKeys[] = [];
+  for (let i = 0; i < n; i++) {
+    const k = generateValidatorKeys();
+    writeValidatorKeys(path.join(out, `validator-${i}.json`), k);
+    keys.push(k);
+  }
+  const genesis = await buildLocalGenesis({
+    validators: keys,
+    dev: flags.dev === true,
+    chainId: intFlag(flags, "chain-id", u, 1, 2 ** 32 - 1),
+    networkName: strFlag(flags, "network"),
+    targetBlockTimeMs: intFlag(flags, "block-time", u, 50, 60_000),
+  });
+  writeFileSync(path.join(out, "genesis.json"), JSON.stringify(genesisToJson(genesis), null, 2) + "\n");
+  console.log(`wrote ${path.join(out, "genesis.json")} (chain id ${genesis.chainId}, ${n} validator${n > 1 ? "s" : ""})`);
+  keys.forEach((k, i) => console.log(`  validator-${i}.json  hotkey ${k.hotkey.address}`));
+}
+
+function readGenesisFile(file: string): Genesis {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new GenesisError(`cannot read genesis ${file}: ${(e as Error).message}`);
+  }
+  return parseGenesis(raw);
+}
+
+async function cmdStart(args: string[]): Promise<void> {
+  const u = USAGE.start;
+  const { flags } = parseFlags(args, { "data-dir": "value", "rpc-port": "value", "rpc-host": "value", genesis: "value", "validator-key": "value", dev: "bool", "block-time": "value" }, u);
+  const dataDir = strFlag(flags, "data-dir");
+  if (!dataDir) throw new UsageError("--data-dir is required", u);
+  const rpcPort = intFlag(flags, "rpc-port", u, 0, 65535);
+  if (rpcPort === undefined) throw new UsageError("--rpc-port is required", u);
+  const rpcHost = strFlag(flags, "rpc-host") ?? "127.0.0.1";
+  const dev = flags.dev === true;
+  mkdirSync(dataDir, { recursive: true });
+
+  const defaultGenesis = path.join(dataDir, "genesis.json");
+  const defaultKey = path.join(dataDir, "validator.json");
+  let genesisFile = strFlag(flags, "genesis") ?? defaultGenesis;
+  let keyFile = strFlag(flags, "validator-key") ?? (existsSync(defaultKey) ? defaultKey : undefined);
+  if (!existsSync(genesisFile)) {
+    if (!dev || flags.genesis) throw new UsageError(`no genesis at ${genesisFile}: pass --genesis FILE, or --dev to create a dev network`, u);
+    const keys = generateValidatorKeys();
+    writeValidatorKeys(defaultKey, keys);
+    const g = await buildLocalGenesis({ validators: [keys], dev: true, targetBlockTimeMs: intFlag(flags, "block-time", u, 50, 60_000) });
+    writeFileSync(defaultGenesis, JSON.stringify(genesisToJson(g), null, 2) + "\n");
+    genesisFile = defaultGenesis;
+    keyFile = defaultKey;
+  }
+  const genesis = readGenesisFile(genesisFile);
+  const validator = keyFile ? readValidatorKeys(keyFile) : undefined;
+  const isValidator = validator !== undefined && genesis.validators.some((v) => v.hotkey === validator.hotkey.address);
+  const alone = genesis.validators.length === 1;
+  if (validator && !isValidator) console.error(`warning: ${keyFile} is not a validator of this genesis; following only`);
+  if (isValidator && !alone) console.error("warning: multi-validator consensus is not wired into this node yet; following only");
+
+  const node = await TensorchainNode.start({
+    dataDir: path.join(dataDir, "db"),
+    genesis,
+    validator: isValidator ? validator : undefined,
+    produceBlocks: isValidator && alone,
+    rpc: { host: rpcHost, port: rpcPort },
+  });
+
+  if (dev) {
+    console.log("\nAccounts (10,000 TEN each; these keys are public: never use them on a real network)");
+    console.log("==================");
+    deriveAccounts(10).forEach((a, i) => {
+      console.log(`Account #${i}: ${a.address} (10000 TEN)`);
+      console.log(`Private Key: ${a.privateKey}\n`);
+    });
+  }
+  console.log(`chain id ${genesis.chainId} (${genesis.networkName}) · head #${node.chain.head.header.number} · secp256k1 ${secp256k1Backend}`);
+  console.log(`RPC listening on ${node.rpcUrl} (HTTP and WebSocket)`);
+
+  await new Promise<void>((resolve) => {
+    const shutdown = (sig: string) => {
+      console.log(`${sig}: stopping`);
+      node.stop().then(resolve, (e: unknown) => {
+        console.error(`error while stopping: ${(e as Error).message}`);
+        process.exitCode = 1;
+        resolve();
+      });
+    };
+    process.once("SIGINT", () => shutdown("SIGINT"));
+    process.once("SIGTERM", () => shutdown("SIGTERM"));
+  });
+}
+
+async function cmdKeys(args: string[]): Promise<void> {
+  const u = USAGE.keys;
+  const { flags, positional } = parseFlags(args, { out: "value" }, u);
+  const sub = positional[0];
+  if (sub === "generate") {
+    const out = strFlag(flags, "out");
+    if (!out) throw new UsageError("--out is required", u);
+    if (existsSync(out)) throw new UsageError(`${out} exists; refusing to overwrite a key file`, u);
+    const k = generateValidatorKeys();
+    writeValidatorKeys(out, k);
+    console.log(`wrote ${out}\nhotkey ${k.hotkey.address}\nconsensus public key ${k.consensus.publicKey}`);
+    return;
+  }
+  if (sub === "show") {
+    const file = positional[1];
+    if (!file) throw new UsageError("keys show needs a FILE", u);
+    const k = readValidatorKeys(file);
+    console.log(`hotkey ${k.hotkey.address}\nconsensus public key ${k.consensus.publicKey}`);
+    return;
+  }
+  throw new UsageError(sub ? `unknown keys command "${sub}"` : "keys needs a command", u);
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case "genesis":
+        return await cmdGenesis(rest);
+      case "start":
+        return await cmdStart(rest);
+      case "keys":
+        return await cmdKeys(rest);
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        console.log(USAGE.main);
+        return;
+      default:
+        throw new UsageError(`unknown command "${cmd}"`, USAGE.main);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      if (e.message) console.error(`error: ${e.message}\n`);
+      console.error(e.usage);
+      process.exit(e.message ? 2 : 0);
+    }
+    console.error(`error: ${(e as Error).message}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,352 @@
+// The driver around the pure machine that a node (or the simulator) embeds: it verifies incoming
+// signatures, logs every input to the WAL, signs what the machine asks to sign under the
+// last-sign guard, makes the WAL and last-sign state durable before a signed message is handed
+// out for broadcast, feeds own messages back into the machine, and replays the WAL on restart.
+//
+// Everything is synchronous: each call returns the outputs to execute, in order. Broadcast
+// outputs are already persisted; timeouts, block building/validation and commits are the node's.
+import type { ConsensusSigner, ConsensusVerifier } from "./crypto.js";
+import type { LastSignState, LastSignStore } from "./last-sign.js";
+import { checkLastSign } from "./last-sign.js";
+import type {
+  ConsensusAction,
+  ConsensusEvent,
+  ConsensusState,
+  MachineConfig,
+  MachineStep,
+} from "./machine.js";
+import { hasVote, initialState, retransmitSet, step } from "./machine.js";
+import { LightClientError, verifyCommitCertificate } from "../settlement/light-client.js";
+import type { CommitCertificate, Hex, Proposal, StepName, ValidatorSet, Vote } from "./types.js";
+import { Step, equalBytes, proposalDigest, voteDigest } from "./types.js";
+import type { ConsensusWal, WalEntry } from "./wal.js";
+
+// Gossip hands the same decoded message object to many code paths (and the simulator to many
+// nodes); messages are immutable values, so their digests are memoised per object.
+const digestCache = new WeakMap<object, { chainId: bigint; digest: Uint8Array }>();
+function cachedDigest<T extends object>(
+  chainId: bigint,
+  m: T,
+  f: (chainId: bigint, m: T) => Uint8Array,
+): Uint8Array {
+  const c = digestCache.get(m);
+  if (c && c.chainId === chainId) return c.digest;
+  const digest = f(chainId, m);
+  digestCache.set(m, { chainId, digest });
+  return digest;
+}
+
+export type RunnerOutput =
+  | { type: "broadcast-proposal"; proposal: Proposal }
+  | { type: "broadcast-vote"; vote: Vote }
+  /** The guard stopped a signature (only after a crash that lost state); log it. */
+  | { type: "sign-refused"; height: number; round: number; step: StepName; reason: string }
+  | Exclude<ConsensusAction, { type: "sign-proposal" } | { type: "sign-vote" }>;
+
+export class InvalidConsensusMessageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InvalidConsensusMessageError";
+  }
+}
+
+export interface RunnerOptions {
+  config: MachineConfig;
+  /** null for a node that does not validate. */
+  signer: ConsensusSigner | null;
+  verifier: ConsensusVerifier;
+  wal: ConsensusWal;
+  lastSign: LastSignStore;
+  /** Messages for height + 1 kept until that height starts (peers that are slightly ahead). */
+  maxFutureMessages?: number;
+}
+
+type Message = { kind: "proposal"; proposal: Proposal } | { kind: "vote"; vote: Vote };
+
+export class ConsensusRunner {
+  private state: ConsensusState;
+  private last: LastSignState | null;
+  /** Own signatures of the current height, by "round/step", from the WAL or made since. */
+  private ownSigned = new Map<string, { digest: Uint8Array; signature: Uint8Array }>();
+  private future: Message[] = [];
+
+  constructor(private readonly opts: RunnerOptions) {
+    this.state = initialState(opts.config);
+    this.last = opts.lastSign.load();
+  }
+
+  get height(): number {
+    return this.state.height;
+  }
+  get round(): number {
+    return this.state.round;
+  }
+  get step(): MachineStep {
+    return this.state.step;
+  }
+  get validators(): ValidatorSet | null {
+    return this.state.validators;
+  }
+
+  /** True when this exact vote is already counted (the network layer skips re-gossiping it). */
+  knowsVote(v: Vote): boolean {
+    return hasVote(this.state, v);
+  }
+
+  /** What to re-send to peers periodically; see machine.ts retransmitSet. */
+  retransmitSet(): { proposals: Proposal[]; votes: Vote[] } {
+    return retransmitSet(this.state);
+  }
+
+  /**
+   * Begin `height`. If the WAL holds this height (a restart), its entries are replayed first and
+   * the outputs of the replay are returned: re-broadcasting own messages is harmless, and the
+   * node must re-arm the timeouts and answer block requests/validations as usual.
+   */
+  start(height: number, validators: ValidatorSet): RunnerOutput[] {
+    const out: RunnerOutput[] = [];
+    const wal = this.opts.wal;
+    this.ownSigned.clear();
+    if (wal.height === height) {
+      const entries = wal.replayEntries();
+      for (const e of entries) {
+        if (e.kind === "own-vote")
+          this.ownSigned.set(`${e.vote.round}/${Step[e.vote.type]}`, {
+            digest: voteDigest(this.opts.config.chainId, e.vote),
+            signature: e.vote.signature,
+          });
+        if (e.kind === "own-proposal")
+          this.ownSigned.set(`${e.proposal.round}/${Step.propose}`, {
+            digest: proposalDigest(this.opts.config.chainId, e.proposal),
+            signature: e.proposal.signature,
+          });
+      }
+      this.run({ type: "start", height, validators }, out);
+      for (const e of entries) this.run(walEntryToEvent(e), out);
+    } else {
+      wal.reset(height);
+      this.run({ type: "start", height, validators }, out);
+    }
+    const pending = this.future.filter(
+      (m) => (m.kind === "vote" ? m.vote.height : m.proposal.height) === height,
+    );
+    this.future = [];
+    for (const m of pending) {
+      try {
+        out.push(...(m.kind === "vote" ? this.receiveVote(m.vote) : this.receiveProposal(m.proposal)));
+      } catch (err) {
+        if (!(err instanceof InvalidConsensusMessageError)) throw err;
+      }
+    }
+    return out;
+  }
+
+  /** A proposal from the network. Throws InvalidConsensusMessageError for a bad signature or proposer. */
+  receiveProposal(p: Proposal): RunnerOutput[] {
+    if (this.deferIfFuture(p.height, { kind: "proposal", proposal: p })) return [];
+    if (p.height !== this.state.height || this.state.step === "idle") return [];
+    const val = this.state.byAddress.get(p.proposer);
+    if (!val)
+      throw new InvalidConsensusMessageError(
+        `proposal from ${p.proposer}, not a validator at height ${p.height}`,
+      );
+    if (this.state.rounds.get(p.round)?.proposal) return []; // already have this round's proposal
+    if (
+      !this.opts.verifier.verify(cachedDigest(this.opts.config.chainId, p, proposalDigest), p.signature, val)
+    )
+      throw new InvalidConsensusMessageError("proposal signature is invalid");
+    return this.input({ kind: "proposal", proposal: p }, { type: "proposal", proposal: p });
+  }
+
+  /** A vote from the network. Throws InvalidConsensusMessageError for a bad signature or voter. */
+  receiveVote(v: Vote): RunnerOutput[] {
+    if (this.deferIfFuture(v.height, { kind: "vote", vote: v })) return [];
+    if (v.height !== this.state.height || this.state.step === "idle") return [];
+    const val = this.state.byAddress.get(v.validator);
+    if (!val)
+      throw new InvalidConsensusMessageError(
+        `vote from ${v.validator}, not a validator at height ${v.height}`,
+      );
+    if (hasVote(this.state, v)) return []; // duplicates from gossip: skip the signature check
+    if (v.round > this.state.round + this.opts.config.maxRoundsAhead) return []; // the machine would drop it
+    if (!this.opts.verifier.verify(cachedDigest(this.opts.config.chainId, v, voteDigest), v.signature, val))
+      throw new InvalidConsensusMessageError("vote signature is invalid");
+    return this.input({ kind: "vote", vote: v }, { type: "vote", vote: v });
+  }
+
+  /**
+   * A commit certificate for the current height from a peer that is ahead (catch-up). Throws
+   * InvalidConsensusMessageError unless it carries >2/3 of the power in valid precommits.
+   */
+  receiveCommitCertificate(cert: CommitCertificate): RunnerOutput[] {
+    if (
+      cert.height !== this.state.height ||
+      this.state.step === "idle" ||
+      this.state.step === "decided" ||
+      this.state.externalCommit
+    )
+      return [];
+    try {
+      verifyCommitCertificate({
+        chainId: this.opts.config.chainId,
+        validators: this.state.validators!,
+        height: cert.height,
+        blockHash: cert.blockHash,
+        certificate: cert,
+        verifier: this.opts.verifier,
+      });
+    } catch (err) {
+      if (err instanceof LightClientError) throw new InvalidConsensusMessageError(err.message);
+      throw err;
+    }
+    return this.input(
+      { kind: "certificate", certificate: cert },
+      { type: "commit-certificate", certificate: cert },
+    );
+  }
+
+  timeout(height: number, round: number, stepName: StepName): RunnerOutput[] {
+    if (height !== this.state.height) return [];
+    return this.input(
+      { kind: "timeout", height, round, step: stepName },
+      { type: "timeout", height, round, step: stepName },
+    );
+  }
+
+  blockValidated(height: number, blockHash: Hex, valid: boolean): RunnerOutput[] {
+    if (height !== this.state.height) return [];
+    return this.input(
+      { kind: "block-validated", height, blockHash, valid },
+      { type: "block-validated", height, blockHash, valid },
+    );
+  }
+
+  blockReady(height: number, round: number, blockHash: Hex): RunnerOutput[] {
+    if (height !== this.state.height) return [];
+    return this.input(
+      { kind: "block-ready", height, round, blockHash },
+      { type: "block-ready", height, round, blockHash },
+    );
+  }
+
+  /** Messages for a later height are not for the machine yet; keep those for the next one. */
+  private deferIfFuture(height: number, m: Message): boolean {
+    if (this.state.step === "idle" || height <= this.state.height) return false;
+    if (height === this.state.height + 1 && this.future.length < (this.opts.maxFutureMessages ?? 1024))
+      this.future.push(m);
+    return true;
+  }
+
+  private input(entry: WalEntry, event: ConsensusEvent): RunnerOutput[] {
+    // Logged before it is applied; made durable by the sync that precedes the next signature.
+    this.opts.wal.append(entry);
+    const out: RunnerOutput[] = [];
+    this.run(event, out);
+    return out;
+  }
+
+  private run(first: ConsensusEvent, out: RunnerOutput[]): void {
+    const queue: ConsensusEvent[] = [first];
+    for (let e = queue.shift(); e; e = queue.shift()) {
+      const { state, actions } = step(this.state, e);
+      this.state = state;
+      for (const a of actions) {
+        if (a.type === "sign-vote") {
+          const signed = this.sign(
+            a.vote.height,
+            a.vote.round,
+            Step[a.vote.type],
+            voteDigest(this.opts.config.chainId, a.vote),
+            out,
+          );
+          if (!signed) continue;
+          const vote: Vote = { ...a.vote, signature: signed.signature };
+          if (!signed.fromWal) this.persistOwn({ kind: "own-vote", vote });
+          out.push({ type: "broadcast-vote", vote });
+          queue.push({ type: "vote", vote });
+        } else if (a.type === "sign-proposal") {
+          const signed = this.sign(
+            a.proposal.height,
+            a.proposal.round,
+            Step.propose,
+            proposalDigest(this.opts.config.chainId, a.proposal),
+            out,
+          );
+          if (!signed) continue;
+          const proposal: Proposal = { ...a.proposal, signature: signed.signature };
+          if (!signed.fromWal) this.persistOwn({ kind: "own-proposal", proposal });
+          out.push({ type: "broadcast-proposal", proposal });
+          queue.push({ type: "proposal", proposal });
+        } else {
+          out.push(a);
+        }
+      }
+    }
+  }
+
+  /** The signature for this request, or null (and a sign-refused output) when the guard says no. */
+  private sign(
+    height: number,
+    round: number,
+    stepCode: number,
+    digest: Uint8Array,
+    out: RunnerOutput[],
+  ): { signature: Uint8Array; fromWal: boolean } | null {
+    const refuse = (reason: string): null => {
+      const stepName: StepName =
+        stepCode === Step.propose ? "propose" : stepCode === Step.prevote ? "prevote" : "precommit";
+      out.push({ type: "sign-refused", height, round, step: stepName, reason });
+      return null;
+    };
+    const signer = this.opts.signer;
+    if (!signer) return refuse("this node has no consensus key");
+    const key = `${round}/${stepCode}`;
+    const own = this.ownSigned.get(key);
+    if (own)
+      return equalBytes(own.digest, digest)
+        ? { signature: own.signature, fromWal: true }
+        : refuse(`conflicting value at ${height}/${round}/${stepCode} in the WAL`);
+    const decision = checkLastSign(this.last, height, round, stepCode, digest);
+    if (decision.kind === "refuse") return refuse(decision.reason);
+    let signature: Uint8Array;
+    if (decision.kind === "reuse") {
+      signature = decision.signature;
+    } else {
+      // The inputs that led here must be durable before the signature exists anywhere.
+      this.opts.wal.sync();
+      signature = signer.sign(digest);
+      const next: LastSignState = { height, round, step: stepCode, digest, signature };
+      this.opts.lastSign.save(next);
+      this.last = next;
+    }
+    this.ownSigned.set(key, { digest, signature });
+    return { signature, fromWal: false };
+  }
+
+  /** Append an own message to the WAL and sync: it is about to be broadcast. */
+  private persistOwn(entry: WalEntry): void {
+    this.opts.wal.append(entry);
+    this.opts.wal.sync();
+  }
+}
+
+function walEntryToEvent(e: WalEntry): ConsensusEvent {
+  switch (e.kind) {
+    case "proposal":
+    case "own-proposal":
+      return { type: "proposal", proposal: e.proposal };
+    case "vote":
+    case "own-vote":
+      return { type: "vote", vote: e.vote };
+    case "timeout":
+      return { type: "timeout", height: e.height, round: e.round, step: e.step };
+    case "block-validated":
+      return { type: "block-validated", height: e.height, blockHash: e.blockHash, valid: e.valid };
+    case "block-ready":
+      return { type: "block-ready", height: e.height, round: e.round, blockHash: e.blockHash };
+    case "certificate":
+      return { type: "commit-certificate", certificate: e.certificate };
+    case "height":
+      throw new Error("height header inside WAL body");
+  }
+}

@@ -1,0 +1,86 @@
+// Decoding a raw signed transaction into a PreparedTx: EIP-2718 envelope or legacy RLP,
+// EIP-155 chain id check, low-s check, native sender recovery. No state access and no EVM:
+// this is the whole per-transaction cost of eth_sendRawTransaction before the pool.
+import type { Common } from "@ethereumjs/common";
+import { createTxFromRLP } from "@ethereumjs/tx";
+import type { TypedTransaction } from "@ethereumjs/tx";
+import { Address, SECP256K1_ORDER_DIV_2, bigIntToUnpaddedBytes } from "@ethereumjs/util";
+import type { RecoverPool, RecoverRequest } from "../crypto/recover-pool.js";
+import { InvalidSignatureError, keccak256, recoverPublicKey, recoveryFromV } from "../crypto/secp256k1.js";
+import type { PreparedTx } from "./executor.js";
+
+/** geth's txMaxSize: 4 slots of 32 KiB. */
+export const MAX_TX_BYTES = 128 * 1024;
+
+export class TxDecodeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "TxDecodeError";
+  }
+}
+
+/** Decode and check everything but the signature; returns what recovery needs. */
+function decode(raw: Uint8Array, common: Common): { tx: TypedTransaction; req: RecoverRequest } {
+  if (raw.length > MAX_TX_BYTES) throw new TxDecodeError("oversized data");
+  if (raw.length === 0) throw new TxDecodeError("invalid transaction: empty data");
+  const type = raw[0]!;
+  if (type === 3 || type === 4 || (type > 2 && type < 0x7f)) throw new TxDecodeError("transaction type not supported");
+  let tx: TypedTransaction;
+  try {
+    tx = createTxFromRLP(raw, { common });
+  } catch (e) {
+    const msg = (e as Error).message;
+    if (/chain ?id/i.test(msg)) throw new TxDecodeError("invalid chain id");
+    throw new TxDecodeError(`invalid transaction: ${msg.split(" (")[0]!.split("\n")[0]}`);
+  }
+  if (!tx.isSigned()) throw new TxDecodeError("invalid transaction: not signed");
+  const v = tx.v!;
+  if (tx.type === 0) {
+    // A legacy transaction without EIP-155 is replayable on any chain: geth refuses them over
+    // RPC unless --rpc.allow-unprotected-txs; so do we.
+    if (v === 27n || v === 28n) throw new TxDecodeError("only replay-protected (EIP-155) transactions allowed over RPC");
+    const chainId = common.chainId();
+    if (v !== chainId * 2n + 35n && v !== chainId * 2n + 36n) throw new TxDecodeError("invalid chain id");
+  }
+  // EIP-2: high-s signatures are malleable copies of valid ones.
+  if (tx.s! > SECP256K1_ORDER_DIV_2) throw new TxDecodeError("invalid sender");
+  let recovery: number;
+  try {
+    recovery = recoveryFromV(v, tx.type === 0 ? common.chainId() : undefined);
+  } catch {
+    throw new TxDecodeError("invalid sender");
+  }
+  return {
+    tx,
+    req: { msgHash: tx.getMessageToVerifySignature(), r: bigIntToUnpaddedBytes(tx.r!), s: bigIntToUnpaddedBytes(tx.s!), recovery },
+  };
+}
+
+function finish(raw: Uint8Array, tx: TypedTransaction, publicKey: Uint8Array | undefined): PreparedTx {
+  if (!publicKey) throw new TxDecodeError("invalid sender");
+  // Seed the tx's own cache so EthereumJS (runTx) never recovers this signature again.
+  (tx as unknown as { cache: { senderPubKey?: Uint8Array } }).cache.senderPubKey = publicKey;
+  const sender = new Address(keccak256(publicKey).subarray(12));
+  // The hash of the bytes as received (as geth does): the same as tx.hash() for the canonical
+  // encoding createTxFromRLP accepts, without re-serializing the transaction.
+  return { tx, raw, hash: keccak256(raw), sender };
+}
+
+/** Decode one transaction and recover its sender on this thread (lowest latency). */
+export function prepareTx(raw: Uint8Array, common: Common): PreparedTx {
+  const { tx, req } = decode(raw, common);
+  let pub: Uint8Array | undefined;
+  try {
+    pub = recoverPublicKey(req.msgHash, req.recovery, req.r, req.s);
+  } catch (e) {
+    if (!(e instanceof InvalidSignatureError)) throw e;
+  }
+  return finish(raw, tx, pub);
+}
+
+/** Decode a block's transactions, recovering the senders in parallel on the pool. */
+export async function prepareTxs(raws: Uint8Array[], common: Common, pool: RecoverPool): Promise<PreparedTx[]> {
+  const decoded = raws.map((r) => decode(r, common));
+  const keys = await pool.recover(decoded.map((d) => d.req));
+  return decoded.map((d, i) => finish(raws[i]!, d.tx, keys[i]));
+}

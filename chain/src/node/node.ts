@@ -1,0 +1,111 @@
+// Wiring only: build the node's modules in order (store → execution → mempool → producer →
+// rpc) under one AbortController, and stop them in reverse order.
+import { Address, hexToBytes } from "@ethereumjs/util";
+import type { CustomPrecompile } from "@ethereumjs/evm";
+import { makeCommon } from "../execution/common.js";
+import type { ExecutionHooks } from "../execution/executor.js";
+import type { Genesis } from "../genesis/schema.js";
+import type { ValidatorKeys } from "../genesis/keys.js";
+import { Mempool } from "../mempool/mempool.js";
+import { startRpcServer } from "../rpc/server.js";
+import type { RpcLogger } from "../rpc/server.js";
+import type { Hex } from "../rpc/backend.js";
+import { NodeBackend } from "./backend.js";
+import { Chain } from "./chain.js";
+import { BlockProducer } from "./producer.js";
+
+export interface NodeLogger {
+  info(msg: string): void;
+  error(msg: string): void;
+}
+
+export interface NodeOptions {
+  dataDir: string;
+  genesis: Genesis;
+  /** Keys of the local validator. Without them the node only follows (no block production here). */
+  validator?: ValidatorKeys;
+  rpc?: { host: string; port: number };
+  /** Produce blocks alone (single-validator devnet). False when a BFT engine drives the chain. */
+  produceBlocks?: boolean;
+  hooks?: ExecutionHooks;
+  mempool?: { maxPerSender?: number; maxTotal?: number };
+  logger?: NodeLogger;
+}
+
+const consoleLogger: NodeLogger = {
+  info: (m) => console.log(m),
+  error: (m) => console.error(m),
+};
+
+export class TensorchainNode {
+  readonly abort = new AbortController();
+  rpcUrl: string | undefined;
+  rpcPort: number | undefined;
+  private closeRpc: (() => Promise<void>) | undefined;
+  private producer: BlockProducer | undefined;
+  private stopping: Promise<void> | undefined;
+
+  private constructor(
+    readonly chain: Chain,
+    readonly mempool: Mempool,
+    readonly backend: NodeBackend,
+    private readonly logger: NodeLogger,
+  ) {}
+
+  static async start(o: NodeOptions): Promise<TensorchainNode> {
+    const logger = o.logger ?? consoleLogger;
+    const common = makeCommon(o.genesis.chainId);
+    const chain = await Chain.open({ dataDir: o.dataDir, genesis: o.genesis, common, hooks: o.hooks });
+    const mempool = new Mempool({
+      blockGasLimit: o.genesis.blockGasLimit,
+      baseFee: () => chain.nextEnv(new Uint8Array(20), Date.now()).baseFeePerGas,
+      getAccount: async (address: Hex) => {
+        const a = await chain.viewAt(chain.head.header).getAccount(new Address(hexToBytes(address)));
+        return { nonce: a?.nonce ?? 0n, balance: a?.balance ?? 0n };
+      },
+      ...o.mempool,
+    });
+    const precompiles: CustomPrecompile[] | undefined = o.hooks?.precompiles;
+    const backend = new NodeBackend({ chain, mempool, precompiles });
+    const node = new TensorchainNode(chain, mempool, backend, logger);
+    try {
+      if (o.produceBlocks !== false && o.validator) {
+        node.producer = new BlockProducer({
+          chain,
+          mempool,
+          coinbase: hexToBytes(o.validator.hotkey.address),
+          blockTimeMs: o.genesis.targetBlockTimeMs,
+          signal: node.abort.signal,
+          log: (m) => logger.error(m),
+        });
+        node.producer.start();
+      }
+      if (o.rpc) {
+        const rpcLogger: RpcLogger = { debug() {}, info() {}, warn: (m) => logger.error(m), error: (m) => logger.error(m) };
+        const server = await startRpcServer({ backend, host: o.rpc.host, port: o.rpc.port, logger: rpcLogger });
+        node.rpcUrl = server.url;
+        node.rpcPort = server.port;
+        node.closeRpc = () => server.close();
+      }
+    } catch (e) {
+      await node.stop();
+      throw e;
+    }
+    return node;
+  }
+
+  /** Stop in reverse order: rpc, producer (finishing a block in progress), store. Idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.abort.abort();
+      try {
+        await this.closeRpc?.();
+      } catch (e) {
+        this.logger.error(`rpc close: ${(e as Error).message}`);
+      }
+      await this.producer?.stop();
+      await this.chain.close();
+    })();
+    return this.stopping;
+  }
+}

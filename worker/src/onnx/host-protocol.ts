@@ -1,0 +1,22 @@
+// Messages between the worker (parent) and an ONNX session host (child process). The channel is
+// Node IPC with "advanced" serialization, so typed arrays cross without base64.
+import type { HostTensor } from "../tensor.js";
+import type { BatchPlan } from "./batches.js";
+import type { ModelSignature } from "./signature.js";
+
+export type ExecutionProvider = "cuda" | "cpu";
+
+export type ToHost =
+  | { type: "load"; model: Uint8Array; providers: ExecutionProvider[]; intraOpThreads: number }
+  | { type: "run"; id: number; feeds: Record<string, HostTensor>; fetches: string[] }
+  /** Keep these inputs under `key` for runDataset (replaces any previous data set). */
+  | { type: "dataset"; key: string; inputs: Record<string, HostTensor> }
+  | { type: "runDataset"; id: number; key: string; fetches: string[]; plan: BatchPlan };
+
+export type FromHost =
+  | { type: "loaded"; signature: ModelSignature; provider: ExecutionProvider; cudaError?: string }
+  | { type: "load-error"; message: string }
+  /** After each batch of a runDataset: resets the parent's per-batch timer. */
+  | { type: "progress"; id: number; done: number; total: number; seconds: number }
+  | { type: "result"; id: number; outputs: Record<string, HostTensor> }
+  | { type: "run-error"; id: number; message: string; code?: string };

@@ -1,0 +1,368 @@
+// An onnxruntime session isolated in its own child process (session-host.ts), with a time limit
+// per load and per run and a memory limit enforced by watching the child's resident set size.
+// Whatever the model does — throw, hang, allocate without bound, crash — the worker process
+// survives and gets a WorkerError with a clear reason.
+import { fork, type ChildProcess } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { WorkerError } from "../errors.js";
+import { firstNonFinite, type HostTensor } from "../tensor.js";
+import type { ExecutionProvider, FromHost, ToHost } from "./host-protocol.js";
+import type { ModelSignature } from "./signature.js";
+import type { BatchPlan } from "./batches.js";
+
+export interface SessionLimits {
+  /** Model load (parse + graph optimization) budget. */
+  loadTimeoutMs: number;
+  /** Budget of one run call. */
+  runTimeoutMs: number;
+  /** Resident set size of the host process at which it is killed. */
+  memoryLimitBytes: number;
+  /** onnxruntime intra-op threads per session. */
+  intraOpThreads: number;
+}
+
+export interface CreateSessionOptions extends SessionLimits {
+  providers: ExecutionProvider[];
+}
+
+const MEMORY_POLL_MS = 50;
+const STDERR_TAIL = 2048;
+
+function hostEntry(): { file: string; execArgv: string[] } {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const js = path.join(here, "session-host.js");
+  if (existsSync(js)) return { file: js, execArgv: [] };
+  // Running from TypeScript sources (tsx, vitest): the child needs tsx's loader, resolved to an
+  // absolute URL so it works whatever the working directory.
+  const require = createRequire(import.meta.url);
+  const tsxDir = path.dirname(require.resolve("tsx/package.json"));
+  return {
+    file: path.join(here, "session-host.ts"),
+    execArgv: ["--import", pathToFileURL(path.join(tsxDir, "dist", "loader.mjs")).href],
+  };
+}
+
+/** Resident set size of a process in bytes (Linux /proc), or undefined where unavailable. */
+async function residentBytes(pid: number): Promise<number | undefined> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, "utf8");
+    const m = /VmRSS:\s+(\d+)\s+kB/.exec(status);
+    return m ? Number(m[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+type Pending = {
+  resolve: (msg: FromHost) => void;
+  reject: (err: WorkerError) => void;
+  progress: (msg: Extract<FromHost, { type: "progress" }>) => void;
+};
+
+export class IsolatedSession {
+  readonly signature: ModelSignature;
+  readonly provider: ExecutionProvider;
+  /** Set when CUDA was requested but session creation on it failed. */
+  readonly cudaError: string | undefined;
+  private readonly child: ChildProcess;
+  private readonly limits: SessionLimits;
+  private pending: Pending | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private nextId = 1;
+  private hostDatasetKey: string | undefined;
+  private exitReason: WorkerError | undefined;
+  private readonly exitListeners: (() => void)[] = [];
+
+  private constructor(
+    child: ChildProcess,
+    limits: SessionLimits,
+    loaded: Extract<FromHost, { type: "loaded" }>,
+  ) {
+    this.child = child;
+    this.limits = limits;
+    this.signature = loaded.signature;
+    this.provider = loaded.provider;
+    this.cudaError = loaded.cudaError;
+  }
+
+  /** Starts a host process and loads the model into it. Invalid bytes → MODEL_INVALID. */
+  static async create(model: Uint8Array, opts: CreateSessionOptions): Promise<IsolatedSession> {
+    const entry = hostEntry();
+    const child = fork(entry.file, [], {
+      execArgv: [
+        ...entry.execArgv,
+        `--max-old-space-size=${Math.max(64, Math.floor(opts.memoryLimitBytes / 2 ** 20))}`,
+      ],
+      serialization: "advanced",
+      stdio: ["ignore", "ignore", "pipe", "ipc"],
+    });
+    let stderr = "";
+    child.stderr?.on("data", (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString("utf8")).slice(-STDERR_TAIL);
+    });
+    const loaded = await new Promise<Extract<FromHost, { type: "loaded" }>>((resolve, reject) => {
+      const onMessage = (msg: FromHost) => {
+        if (msg.type === "loaded") {
+          cleanup();
+          resolve(msg);
+        } else if (msg.type === "load-error") {
+          cleanup();
+          child.kill("SIGKILL");
+          reject(
+            new WorkerError("MODEL_INVALID", `model cannot be loaded: ${firstLine(msg.message)}`, {
+              details: msg.message,
+            }),
+          );
+        }
+      };
+      const onExit = (code: number | null, signal: string | null) => {
+        cleanup();
+        reject(
+          killedReason ??
+            new WorkerError(
+              "SESSION_CRASHED",
+              `model host exited while loading (${signal ?? `code ${code}`})`,
+              {
+                details: stderr,
+              },
+            ),
+        );
+      };
+      let killedReason: WorkerError | undefined;
+      const timer = setTimeout(() => {
+        killedReason = new WorkerError(
+          "INFERENCE_TIMEOUT",
+          `model load exceeded ${opts.loadTimeoutMs} ms and was killed`,
+        );
+        child.kill("SIGKILL");
+      }, opts.loadTimeoutMs);
+      const stopWatch = watchMemory(child, opts.memoryLimitBytes, (rss) => {
+        killedReason = memoryError(rss, opts.memoryLimitBytes, "loading");
+        child.kill("SIGKILL");
+      });
+      const cleanup = () => {
+        clearTimeout(timer);
+        stopWatch();
+        child.off("message", onMessage);
+        child.off("exit", onExit);
+      };
+      child.on("message", onMessage);
+      child.on("exit", onExit);
+      // A host that cannot even start (spawn failure) may never emit "exit".
+      child.once("error", (err) => {
+        cleanup();
+        child.kill("SIGKILL");
+        reject(new WorkerError("SESSION_CRASHED", `cannot start model host: ${err.message}`, { cause: err }));
+      });
+      const msg: ToHost = {
+        type: "load",
+        model,
+        providers: opts.providers,
+        intraOpThreads: opts.intraOpThreads,
+      };
+      child.send(msg);
+    });
+    const session = new IsolatedSession(child, opts, loaded);
+    child.on("message", (msg: FromHost) => session.onMessage(msg));
+    child.on("exit", (code, signal) => session.handleExit(code, signal, stderr));
+    child.on("error", () => undefined); // a dead host is reported through "exit"
+    return session;
+  }
+
+  get alive(): boolean {
+    return this.exitReason === undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Called once when the host process ends for any reason (kill, crash, dispose). */
+  onExit(listener: () => void): void {
+    if (!this.alive) listener();
+    else this.exitListeners.push(listener);
+  }
+
+  private handleExit(code: number | null, signal: string | null, stderr: string): void {
+    this.exitReason ??= new WorkerError(
+      "SESSION_CRASHED",
+      `model host exited unexpectedly (${signal ?? `code ${code}`})`,
+      { details: stderr },
+    );
+    this.pending?.reject(this.exitReason);
+    this.pending = undefined;
+    for (const l of this.exitListeners.splice(0)) l();
+  }
+
+  private onMessage(msg: FromHost): void {
+    if (!this.pending) return;
+    if (msg.type === "progress") {
+      this.pending.progress(msg);
+      return;
+    }
+    const p = this.pending;
+    this.pending = undefined;
+    p.resolve(msg);
+  }
+
+  /**
+   * Runs the model once. Requests to one session are serialized (the host is single-threaded),
+   * and the time limit starts when this run starts, not while it waits behind another. Floating
+   * outputs containing NaN or ±Infinity are rejected with NON_FINITE_OUTPUT.
+   */
+  run(
+    feeds: Record<string, HostTensor>,
+    fetches: string[],
+    timeoutMs = this.limits.runTimeoutMs,
+  ): Promise<Record<string, HostTensor>> {
+    return this.enqueue(() => this.request((id) => [{ type: "run", id, feeds, fetches }], timeoutMs));
+  }
+
+  /**
+   * Runs the model over a whole data set in batches inside the host: the inputs cross to the
+   * host once per (session, key) and stay there, so repeated evaluations cost one round trip.
+   * The time limit applies to each batch (the host reports progress after every batch).
+   */
+  runDataset(
+    key: string,
+    inputs: Record<string, HostTensor>,
+    fetches: string[],
+    plan: BatchPlan,
+    opts: { timeoutMs?: number; onBatch?: (done: number, total: number, seconds: number) => void } = {},
+  ): Promise<Record<string, HostTensor>> {
+    return this.enqueue(() =>
+      this.request(
+        (id) => {
+          const msgs: ToHost[] = [];
+          if (this.hostDatasetKey !== key) msgs.push({ type: "dataset", key, inputs });
+          this.hostDatasetKey = key;
+          msgs.push({ type: "runDataset", id, key, fetches, plan });
+          return msgs;
+        },
+        opts.timeoutMs ?? this.limits.runTimeoutMs,
+        opts.onBatch,
+      ),
+    );
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(task);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async request(
+    build: (id: number) => ToHost[],
+    timeoutMs: number,
+    onBatch?: (done: number, total: number, seconds: number) => void,
+  ): Promise<Record<string, HostTensor>> {
+    if (!this.alive) throw this.exitReason ?? new WorkerError("SESSION_CRASHED", "model host is not running");
+    const id = this.nextId++;
+    const reply = await new Promise<FromHost>((resolve, reject) => {
+      let timer: NodeJS.Timeout;
+      const arm = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          this.kill(
+            new WorkerError("INFERENCE_TIMEOUT", `inference exceeded ${timeoutMs} ms and was killed`),
+          );
+        }, timeoutMs);
+      };
+      arm();
+      const stopWatch = watchMemory(this.child, this.limits.memoryLimitBytes, (rss) => {
+        this.kill(memoryError(rss, this.limits.memoryLimitBytes, "running"));
+      });
+      const done = () => {
+        clearTimeout(timer);
+        stopWatch();
+      };
+      this.pending = {
+        resolve: (m) => {
+          done();
+          resolve(m);
+        },
+        reject: (e) => {
+          done();
+          reject(e);
+        },
+        progress: (m) => {
+          if (m.id !== id) return;
+          arm();
+          onBatch?.(m.done, m.total, m.seconds);
+        },
+      };
+      for (const msg of build(id)) {
+        this.child.send(msg, (err) => {
+          if (err) this.kill(new WorkerError("SESSION_CRASHED", `cannot reach model host: ${err.message}`));
+        });
+      }
+    });
+    if (reply.type === "run-error") {
+      if (reply.code === "OUTPUT_SHAPE") throw new WorkerError("OUTPUT_SHAPE", firstLine(reply.message));
+      throw new WorkerError("INFERENCE_FAILED", `model raised an error: ${firstLine(reply.message)}`, {
+        details: reply.message,
+      });
+    }
+    if (reply.type !== "result" || reply.id !== id) {
+      throw new WorkerError("SESSION_CRASHED", "model host answered out of order");
+    }
+    for (const [name, t] of Object.entries(reply.outputs)) {
+      const at = firstNonFinite(t);
+      if (at >= 0) {
+        throw new WorkerError(
+          "NON_FINITE_OUTPUT",
+          `model output "${name}" contains ${t.data[at]} at element ${at}`,
+        );
+      }
+    }
+    return reply.outputs;
+  }
+
+  private kill(reason: WorkerError): void {
+    this.exitReason ??= reason;
+    this.child.kill("SIGKILL");
+  }
+
+  /** Ends the host process; pending runs fail. Safe to call twice. */
+  async dispose(): Promise<void> {
+    if (!this.alive) return;
+    const exited = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
+    this.kill(new WorkerError("SESSION_CRASHED", "model session was disposed"));
+    await exited;
+  }
+}
+
+function firstLine(s: string): string {
+  return (s.split("\n")[0] ?? s).slice(0, 300);
+}
+
+function memoryError(rss: number, limit: number, phase: string): WorkerError {
+  return new WorkerError(
+    "MEMORY_LIMIT",
+    `model used ${Math.round(rss / 2 ** 20)} MiB while ${phase}, over the ${Math.round(limit / 2 ** 20)} MiB limit, and was killed`,
+  );
+}
+
+/** Polls the child's RSS while an operation is in flight; returns the stop function. */
+function watchMemory(child: ChildProcess, limit: number, onExceeded: (rss: number) => void): () => void {
+  const pid = child.pid;
+  if (pid === undefined || process.platform !== "linux") return () => undefined;
+  let stopped = false;
+  const timer = setInterval(() => {
+    void residentBytes(pid).then((rss) => {
+      if (!stopped && rss !== undefined && rss > limit) {
+        stopped = true;
+        onExceeded(rss);
+      }
+    });
+  }, MEMORY_POLL_MS);
+  timer.unref();
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+  };
+}

@@ -1,0 +1,332 @@
+// The worker: `concurrency` slots, each polling the queue (claim → heartbeat while running →
+// complete/fail), with exponential backoff when idle or when the queue errs, and a graceful stop:
+// no new claims, running jobs get `shutdownGraceMs` to finish, the rest are released through
+// /fail with retry so another worker picks them up.
+import { privateKeyToAccount } from "viem/accounts";
+import type { LocalAccount } from "viem";
+import { BlobFetcher, DatasetCache, ModelCache } from "./cache.js";
+import type { WorkerConfig } from "./config.js";
+import { ConfigError, WorkerError, errorReason } from "./errors.js";
+import { createLogger, type Logger } from "./log.js";
+import { WorkerMetrics, serveMetrics } from "./metrics.js";
+import { detectExecutionProviders } from "./onnx/providers.js";
+import { QueueClient, QueueHttpError } from "./queue-client.js";
+import type { JobContext } from "./jobs/context.js";
+import { runEvaluateJob } from "./jobs/evaluate.js";
+import { CircuitBreakers } from "./jobs/http-client.js";
+import { runInferJob } from "./jobs/infer.js";
+import { runScoreJob } from "./jobs/score.js";
+import { claimedJobSchema, type ClaimedJob, type JobResult } from "./jobs/types.js";
+
+/** Errors that no retry can fix: the job is failed for good. */
+const PERMANENT = new Set(["DATASET_INVALID", "TASK_SPEC_INVALID"]);
+const COMPLETE_ATTEMPTS = 5;
+
+interface RunningJob {
+  id: string;
+  kind: string;
+  controller: AbortController;
+  done: Promise<void>;
+  /** Released to the queue at shutdown: its eventual result is discarded. */
+  released: boolean;
+}
+
+export interface WorkerDeps {
+  account: LocalAccount;
+  log?: Logger;
+  metrics?: WorkerMetrics;
+}
+
+/** Builds the execution core (caches, sessions, breakers) shared by `run` and `verify`. */
+export async function createJobContext(
+  config: WorkerConfig,
+  deps: WorkerDeps,
+): Promise<Omit<JobContext, "signal" | "onProgress">> {
+  const providers = await detectExecutionProviders(config.executionProvider);
+  const fetcher = new BlobFetcher({
+    apiUrl: config.apiUrl,
+    blobDirs: config.blobDirs,
+    requestTimeoutMs: Math.max(60_000, config.requestTimeoutMs),
+  });
+  const models = new ModelCache({
+    fetcher,
+    maxCacheBytes: config.modelCacheBytes,
+    maxModelBytes: config.maxModelBytes,
+    metrics: deps.metrics,
+    session: {
+      providers,
+      loadTimeoutMs: config.loadTimeoutMs,
+      runTimeoutMs: config.inferenceTimeoutMs,
+      memoryLimitBytes: config.memoryLimitBytes,
+      intraOpThreads: config.intraOpThreads,
+    },
+  });
+  // Data sets are parsed JSON plus decoded tensors: keep at most a few of the largest size.
+  const datasets = new DatasetCache(fetcher, config.maxDatasetBytes, config.maxDatasetBytes * 2);
+  return {
+    models,
+    datasets,
+    account: deps.account,
+    batchSize: config.batchSize,
+    endpoint: {
+      timeoutMs: config.endpointTimeoutMs,
+      retries: config.endpointRetries,
+      breakers: new CircuitBreakers(),
+    },
+    metrics: deps.metrics,
+    log: deps.log,
+  };
+}
+
+export class Worker {
+  readonly metrics: WorkerMetrics;
+  private readonly log: Logger;
+  private readonly queue: QueueClient;
+  private readonly running = new Map<string, RunningJob>();
+  private readonly slots: Promise<void>[] = [];
+  private stopping = false;
+  private wake: (() => void)[] = [];
+  private metricsServer: { port: number; close: () => Promise<void> } | undefined;
+
+  private constructor(
+    private readonly config: WorkerConfig,
+    private readonly ctx: Omit<JobContext, "signal" | "onProgress">,
+    deps: { log: Logger; metrics: WorkerMetrics; account: LocalAccount },
+  ) {
+    this.log = deps.log;
+    this.metrics = deps.metrics;
+    this.queue = new QueueClient(config.apiUrl, deps.account, config.requestTimeoutMs);
+  }
+
+  static async create(
+    config: WorkerConfig,
+    opts: { log?: Logger; metrics?: WorkerMetrics } = {},
+  ): Promise<Worker> {
+    if (!config.privateKey)
+      throw new ConfigError("a worker key is required: set --private-key or WORKER_PRIVATE_KEY");
+    const account = privateKeyToAccount(config.privateKey);
+    const log = opts.log ?? createLogger({ fields: { worker: account.address } });
+    const metrics = opts.metrics ?? new WorkerMetrics({ defaultMetrics: true });
+    const ctx = await createJobContext(config, { account, log, metrics });
+    return new Worker(config, ctx, { log, metrics, account });
+  }
+
+  get address(): string {
+    return this.ctx.account.address;
+  }
+
+  get metricsPort(): number | undefined {
+    return this.metricsServer?.port;
+  }
+
+  get runningJobs(): string[] {
+    return [...this.running.keys()];
+  }
+
+  async start(): Promise<void> {
+    if (this.config.metricsPort !== undefined) {
+      this.metricsServer = await serveMetrics(this.metrics, this.config.metricsPort, this.config.metricsHost);
+    }
+    this.log.info("worker started", {
+      api: this.config.apiUrl,
+      concurrency: this.config.concurrency,
+      kinds: this.config.kinds,
+      metricsPort: this.metricsServer?.port,
+    });
+    for (let i = 0; i < this.config.concurrency; i++) this.slots.push(this.slot(i));
+  }
+
+  /** Sleeps up to ms; stop() cuts it short. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        this.wake = this.wake.filter((w) => w !== done);
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      this.wake.push(done);
+    });
+  }
+
+  private async slot(index: number): Promise<void> {
+    let backoff = this.config.pollIntervalMs;
+    const idle = async () => {
+      // Full jitter keeps many idle workers from polling in lockstep.
+      await this.pause(backoff / 2 + Math.random() * (backoff / 2));
+      backoff = Math.min(this.config.maxBackoffMs, backoff * 2);
+    };
+    while (!this.stopping) {
+      let claimed;
+      try {
+        claimed = await this.queue.claim(this.config.kinds);
+      } catch (err) {
+        this.log.warn("claim failed", { slot: index, reason: errorReason(err) });
+        await idle();
+        continue;
+      }
+      if (!claimed.job) {
+        await idle();
+        continue;
+      }
+      backoff = this.config.pollIntervalMs;
+      if (this.stopping) {
+        await this.queue
+          .fail({ jobId: claimed.job.id, reason: "worker shutting down", retry: true })
+          .catch(() => undefined);
+        break;
+      }
+      await this.process(claimed.job, claimed.leaseMs);
+    }
+  }
+
+  private async process(
+    raw: { id: string; kind: string; attempt?: number; payload: unknown },
+    leaseMs?: number,
+  ): Promise<void> {
+    const parsed = claimedJobSchema.safeParse(raw);
+    const log = this.log.child({ jobId: raw.id, kind: raw.kind });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const reason = `malformed job: ${issue?.path.join(".") || "job"}: ${issue?.message}`;
+      log.warn("rejecting job", { reason });
+      this.metrics.jobs.inc({ kind: raw.kind, status: "error" });
+      await this.queue
+        .fail({ jobId: raw.id, reason, retry: false })
+        .catch((err: unknown) => log.warn("fail request failed", { reason: errorReason(err) }));
+      return;
+    }
+    const job = parsed.data;
+    const controller = new AbortController();
+    let progress: { done: number; total: number } | undefined;
+    const entry: RunningJob = {
+      id: job.id,
+      kind: job.kind,
+      controller,
+      released: false,
+      done: Promise.resolve(),
+    };
+    const heartbeatEvery = Math.max(
+      50,
+      Math.min(this.config.heartbeatIntervalMs, leaseMs ? Math.floor(leaseMs / 3) : Infinity),
+    );
+    const heartbeat = setInterval(() => {
+      this.queue.heartbeat({ jobId: job.id, ...(progress ? { progress } : {}) }).catch((err: unknown) => {
+        if (err instanceof QueueHttpError && err.leaseLost) {
+          log.warn("lease lost; abandoning job", { reason: errorReason(err) });
+          controller.abort(new WorkerError("QUEUE_HTTP", "lease lost"));
+        } else {
+          log.warn("heartbeat failed", { reason: errorReason(err) });
+        }
+      });
+    }, heartbeatEvery);
+    const started = performance.now();
+    this.metrics.running.inc();
+    log.info("job started", { attempt: job.attempt });
+    entry.done = (async () => {
+      try {
+        const ctx: JobContext = {
+          ...this.ctx,
+          log,
+          signal: controller.signal,
+          onProgress: (done, total) => {
+            // Log at each quarter, not per batch, to keep long evaluations readable.
+            const quarter = (n: number) => Math.floor((4 * n) / Math.max(1, total));
+            if (quarter(done) > quarter(progress?.done ?? 0)) log.info("job progress", { done, total });
+            progress = { done, total };
+          },
+        };
+        const result = await this.execute(ctx, job);
+        clearInterval(heartbeat);
+        if (entry.released || controller.signal.aborted) return;
+        await this.completeWithRetry(job.id, result);
+        this.metrics.jobs.inc({ kind: job.kind, status: result.status });
+        log.info("job done", {
+          status: result.status,
+          ...("score" in result ? { score: result.score } : {}),
+          ...(result.reason ? { reason: result.reason } : {}),
+          ms: Math.round(performance.now() - started),
+        });
+      } catch (err) {
+        clearInterval(heartbeat);
+        if (entry.released) return;
+        const reason = errorReason(err);
+        const retry = !(err instanceof WorkerError && PERMANENT.has(err.code));
+        this.metrics.jobs.inc({ kind: job.kind, status: "error" });
+        log.warn("job errored", { reason, retry });
+        await this.queue
+          .fail({ jobId: job.id, reason, retry })
+          .catch((e: unknown) => log.warn("fail request failed", { reason: errorReason(e) }));
+      } finally {
+        clearInterval(heartbeat);
+        this.metrics.running.dec();
+        this.metrics.jobDuration.observe({ kind: job.kind }, (performance.now() - started) / 1000);
+        this.running.delete(job.id);
+      }
+    })();
+    this.running.set(job.id, entry);
+    await entry.done;
+  }
+
+  private execute(ctx: JobContext, job: ClaimedJob): Promise<JobResult> {
+    switch (job.kind) {
+      case "evaluate":
+        return runEvaluateJob(ctx, job.id, job.payload);
+      case "score":
+        return runScoreJob(ctx, job.id, job.payload);
+      case "infer":
+        return runInferJob(ctx, job.payload);
+    }
+  }
+
+  /** Results are idempotent by job id, so a lost answer is safe to resend. */
+  private async completeWithRetry(jobId: string, result: JobResult): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.queue.complete({ jobId, result });
+        return;
+      } catch (err) {
+        const permanent =
+          err instanceof QueueHttpError && err.status !== undefined && err.status < 500 && err.status !== 429;
+        if (permanent || attempt >= COMPLETE_ATTEMPTS) throw err;
+        await new Promise((r) =>
+          setTimeout(r, Math.min(this.config.maxBackoffMs, this.config.pollIntervalMs * 2 ** attempt)),
+        );
+      }
+    }
+  }
+
+  /**
+   * Stops claiming, lets running jobs finish within the grace period, releases the rest to the
+   * queue (/fail with retry) and ends every session host.
+   */
+  async stop(graceMs = this.config.shutdownGraceMs): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    for (const w of this.wake.splice(0)) w();
+    this.log.info("stopping", { running: this.running.size, graceMs });
+    const all = () => Promise.all([...this.running.values()].map((j) => j.done));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([all(), new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);
+    clearTimeout(timer);
+    const left = [...this.running.values()];
+    await Promise.all(
+      left.map(async (j) => {
+        j.released = true;
+        j.controller.abort(new WorkerError("QUEUE_HTTP", "worker shutting down"));
+        this.metrics.jobs.inc({ kind: j.kind, status: "released" });
+        this.log.warn("releasing job", { jobId: j.id });
+        await this.queue
+          .fail({ jobId: j.id, reason: "worker shutting down", retry: true })
+          .catch((err: unknown) =>
+            this.log.warn("release failed; the lease will expire", { jobId: j.id, reason: errorReason(err) }),
+          );
+      }),
+    );
+    // Killing the hosts makes any run still in flight reject, so every slot winds down.
+    await this.ctx.models.close();
+    await Promise.all(this.slots);
+    await this.metricsServer?.close();
+    this.log.info("stopped");
+  }
+}
