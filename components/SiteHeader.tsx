@@ -3,7 +3,7 @@ import { ThemeToggle } from "./ThemeToggle";
 
 /** Top-level sections; each portal page lives at its href. */
 export const NAV_ITEMS = [
-  { href: "/explorer", label: "Explorer" },
+  { href: "/blocks", label: "Explorer" },
   { href: "/validators", label: "Validators" },
   { href: "/subnets", label: "Subnets" },
   { href: "/charts", label: "Charts" },

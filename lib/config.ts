@@ -163,9 +163,9 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
       embedded,
       embeddedPort: e.EMBEDDED_DB_PORT,
       embeddedDataDir: path.join(dataDir, "pglite"),
-      // The embedded server runs every statement on one PGlite instance, so more connections
-      // only queue; a small pool keeps a slow request from starving the others.
-      poolMax: e.DATABASE_POOL_MAX ?? (embedded ? 4 : 10),
+      // The embedded PGlite socket server runs every connection on one PGlite session and can
+      // interleave extended-protocol messages of concurrent clients: one connection is safe.
+      poolMax: e.DATABASE_POOL_MAX ?? (embedded ? 1 : 10),
     },
     kv:
       e.KV_REST_API_URL !== undefined && e.KV_REST_API_TOKEN !== undefined

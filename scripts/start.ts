@@ -108,7 +108,7 @@ class Supervisor {
   private children: { name: string; proc: ChildProcess }[] = [];
   private stopping = false;
 
-  spawn(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+  spawn(name: string, cmd: string, args: string[], env: Record<string, string> = {}): ChildProcess {
     const proc = spawn(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     const prefix = (line: string) => `[${name}] ${line}`;
     for (const stream of [proc.stdout, proc.stderr]) {
@@ -186,7 +186,7 @@ async function main(): Promise<void> {
 
   if (opts.app) {
     await assertPortFree(opts.appPort, "app");
-    const app = sup.spawn("app", process.execPath, [path.join(root, "scripts", "app-server.ts")], {
+    const app = sup.spawn("app", process.execPath, ["--import", "tsx", path.join(root, "scripts", "app-server.ts")], {
       CHAIN_RPC_URL: rpcUrl,
       APP_PORT: String(opts.appPort),
       EMBEDDED_DB_PORT: String(opts.dbPort),

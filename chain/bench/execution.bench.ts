@@ -21,6 +21,15 @@ import { TEN } from "../src/protocol/params.js";
 import { Chain } from "../src/node/chain.js";
 
 const SENDERS = 8;
+
+interface Phases {
+  decodeRecover: number;
+  execute: number;
+  commit: number;
+  txs: number;
+  flush: number;
+  roots: number;
+}
 const BASE_FEE = 1_000_000_000n;
 
 export function signTransfers(n: number): Uint8Array[] {
@@ -35,7 +44,15 @@ export function signTransfers(n: number): Uint8Array[] {
     to[0] = 0xee;
     new DataView(to.buffer).setUint32(16, i + 1);
     const tx = createFeeMarket1559Tx(
-      { chainId: BigInt(DEV_CHAIN_ID), nonce: nonces[s]!++, to, value: 1000n, gasLimit: 21000n, maxFeePerGas: 2n * BASE_FEE, maxPriorityFeePerGas: 1_000_000n },
+      {
+        chainId: BigInt(DEV_CHAIN_ID),
+        nonce: nonces[s]!++,
+        to,
+        value: 1000n,
+        gasLimit: 21000n,
+        maxFeePerGas: 2n * BASE_FEE,
+        maxPriorityFeePerGas: 1_000_000n,
+      },
       { common },
     ).sign(keys[s]!);
     out.push(tx.serialize());
@@ -43,21 +60,27 @@ export function signTransfers(n: number): Uint8Array[] {
   return out;
 }
 
-export async function ours(raws: Uint8Array[], blockSize: number): Promise<{ perS: number; phases: Record<string, number> }> {
+export async function ours(raws: Uint8Array[], blockSize: number): Promise<{ perS: number; phases: Phases }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "tensorchain-bench-"));
   try {
     const genesis = buildGenesis({
       chainId: DEV_CHAIN_ID,
       networkName: "bench",
       genesisTime: 1_700_000_000,
-      validators: [{ hotkey: "0x00000000000000000000000000000000000000c0", consensusPublicKey: `0x02${"11".repeat(32)}`, stake: TEN }],
+      validators: [
+        {
+          hotkey: "0x00000000000000000000000000000000000000c0",
+          consensusPublicKey: `0x02${"11".repeat(32)}`,
+          stake: TEN,
+        },
+      ],
       accounts: deriveAccounts(SENDERS).map((a) => ({ address: a.address, balance: 1_000_000n * TEN })),
       initialBaseFee: BASE_FEE,
       blockGasLimit: 1_000_000_000n,
     });
     const common = makeCommon(DEV_CHAIN_ID);
     const chain = await Chain.open({ dataDir: dir, genesis, common });
-    const phases = { decodeRecover: 0, execute: 0, commit: 0, txs: 0, flush: 0, roots: 0 };
+    const phases: Phases = { decodeRecover: 0, execute: 0, commit: 0, txs: 0, flush: 0, roots: 0 };
     const t0 = performance.now();
     for (let i = 0; i < raws.length; i += blockSize) {
       const a = performance.now();
@@ -86,10 +109,22 @@ export async function ours(raws: Uint8Array[], blockSize: number): Promise<{ per
 export async function stock(raws: Uint8Array[]): Promise<number> {
   const common = createCustomCommon({ chainId: DEV_CHAIN_ID }, Mainnet, { hardfork: Hardfork.Cancun });
   const vm = await createVM({ common });
-  for (const a of deriveAccounts(SENDERS)) await vm.stateManager.putAccount(new Address(hexToBytes(a.address)), new Account(0n, 1_000_000n * TEN));
-  const block = createBlock({ header: { number: 1n, baseFeePerGas: BASE_FEE, gasLimit: 1_000_000_000n, coinbase: `0x${"c0".repeat(20)}` } }, { common });
+  for (const a of deriveAccounts(SENDERS))
+    await vm.stateManager.putAccount(new Address(hexToBytes(a.address)), new Account(0n, 1_000_000n * TEN));
+  const block = createBlock(
+    {
+      header: {
+        number: 1n,
+        baseFeePerGas: BASE_FEE,
+        gasLimit: 1_000_000_000n,
+        coinbase: `0x${"c0".repeat(20)}`,
+      },
+    },
+    { common },
+  );
   const t0 = performance.now();
-  for (const raw of raws) await runTx(vm, { tx: createTxFromRLP(raw, { common }), block, skipBlockGasLimitValidation: true });
+  for (const raw of raws)
+    await runTx(vm, { tx: createTxFromRLP(raw, { common }), block, skipBlockGasLimitValidation: true });
   await vm.stateManager.getStateRoot();
   return (raws.length / (performance.now() - t0)) * 1000;
 }
@@ -108,7 +143,9 @@ export default async function executionBench(ctx: BenchContext): Promise<BenchFi
   for (let r = 0; r < rounds; r++) {
     ctx.log(`round ${r + 1}/${rounds}: stock EthereumJS runTx loop on the first ${stockN}`);
     peer = Math.max(peer, await stock(raws.slice(0, stockN)));
-    ctx.log(`round ${r + 1}/${rounds}: our block path on all ${n} (blocks of ${blockSize}, LevelDB commit per block)`);
+    ctx.log(
+      `round ${r + 1}/${rounds}: our block path on all ${n} (blocks of ${blockSize}, LevelDB commit per block)`,
+    );
     const o = await ours(raws, blockSize);
     if (!best || o.perS > best.perS) best = o;
   }
@@ -135,6 +172,9 @@ export default async function executionBench(ctx: BenchContext): Promise<BenchFi
 
 // `npx tsx chain/bench/execution.bench.ts [--quick]` runs it alone.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const figures = await executionBench({ log: (l) => console.error(l), quick: process.argv.includes("--quick") });
+  const figures = await executionBench({
+    log: (l) => console.error(l),
+    quick: process.argv.includes("--quick"),
+  });
   console.log(JSON.stringify(figures, null, 2));
 }

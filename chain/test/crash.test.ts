@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createPublicClient, http, parseGwei } from "viem";
 import type { Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { startDevNode } from "./helpers/devnode.js";
+import { RPC_OPTS, startDevNode } from "./helpers/devnode.js";
 import type { DevNode } from "./helpers/devnode.js";
 
 let node: DevNode | undefined;
@@ -17,7 +17,7 @@ afterAll(async () => {
 describe("kill -9 and restart", () => {
   it("keeps every committed block and a state consistent with them", async () => {
     node = await startDevNode({ blockTimeMs: 200 });
-    const pub = createPublicClient({ transport: http(node.rpcUrl) });
+    const pub = createPublicClient({ transport: http(node.rpcUrl, RPC_OPTS) });
     const senders = node.accounts.slice(0, 3).map((a) => privateKeyToAccount(a.privateKey));
     const recipient = privateKeyToAccount(generatePrivateKey()).address;
 
@@ -25,7 +25,17 @@ describe("kill -9 and restart", () => {
     const raws: Hex[] = [];
     for (let n = 0; n < 100; n++) {
       for (const s of senders) {
-        raws.push(await s.signTransaction({ chainId: node.chainId, nonce: n, to: recipient, value: 1000n + BigInt(n), gas: 21000n, maxFeePerGas: parseGwei("2"), maxPriorityFeePerGas: 1n }));
+        raws.push(
+          await s.signTransaction({
+            chainId: node.chainId,
+            nonce: n,
+            to: recipient,
+            value: 1000n + BigInt(n),
+            gas: 21000n,
+            maxFeePerGas: parseGwei("2"),
+            maxPriorityFeePerGas: 1n,
+          }),
+        );
       }
     }
     const seen = new Map<bigint, { hash: Hex; stateRoot: Hex }>();
@@ -65,12 +75,22 @@ describe("kill -9 and restart", () => {
     }
     expect(await pub.getBalance({ address: recipient, blockNumber: head })).toBe(received);
     for (const s of senders) {
-      expect(await pub.getTransactionCount({ address: s.address, blockNumber: head })).toBe(perSender.get(s.address.toLowerCase()) ?? 0);
+      expect(await pub.getTransactionCount({ address: s.address, blockNumber: head })).toBe(
+        perSender.get(s.address.toLowerCase()) ?? 0,
+      );
     }
 
     // The node carries on: it accepts the next transaction of a sender and mines it.
     const next = await pub.getTransactionCount({ address: senders[0]!.address });
-    const raw = await senders[0]!.signTransaction({ chainId: node.chainId, nonce: next, to: recipient, value: 1n, gas: 21000n, maxFeePerGas: parseGwei("2"), maxPriorityFeePerGas: 1n });
+    const raw = await senders[0]!.signTransaction({
+      chainId: node.chainId,
+      nonce: next,
+      to: recipient,
+      value: 1n,
+      gas: 21000n,
+      maxFeePerGas: parseGwei("2"),
+      maxPriorityFeePerGas: 1n,
+    });
     const hash = await pub.sendRawTransaction({ serializedTransaction: raw });
     const r = await pub.waitForTransactionReceipt({ hash, pollingInterval: 100 });
     expect(r.status).toBe("success");

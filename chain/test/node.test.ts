@@ -21,7 +21,7 @@ import {
 } from "viem";
 import type { Abi, Hex, PublicClient, WalletClient, Chain as ViemChain } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { startDevNode } from "./helpers/devnode.js";
+import { RPC_OPTS, startDevNode } from "./helpers/devnode.js";
 import type { DevNode } from "./helpers/devnode.js";
 import { compileSolidity } from "./helpers/solc.js";
 import { verifyMerkleProof } from "@ethereumjs/mpt";
@@ -70,8 +70,16 @@ beforeAll(async () => {
     nativeCurrency: { name: "TEN", symbol: "TEN", decimals: 18 },
     rpcUrls: { default: { http: [node.rpcUrl] } },
   });
-  pub = createPublicClient({ chain, transport: http(node.rpcUrl), pollingInterval: 100 }) as PublicClient;
-  wallet = createWalletClient({ chain, transport: http(node.rpcUrl), account: privateKeyToAccount(node.accounts[0]!.privateKey) });
+  pub = createPublicClient({
+    chain,
+    transport: http(node.rpcUrl, RPC_OPTS),
+    pollingInterval: 100,
+  }) as PublicClient;
+  wallet = createWalletClient({
+    chain,
+    transport: http(node.rpcUrl, RPC_OPTS),
+    account: privateKeyToAccount(node.accounts[0]!.privateKey),
+  });
   counter = compileSolidity(COUNTER, "Counter");
 });
 
@@ -87,13 +95,19 @@ describe("dev node over JSON-RPC", () => {
 
   it("executes value transfers of all three tx types with receipts and fees", async () => {
     const account = privateKeyToAccount(node.accounts[1]!.privateKey);
-    const w = createWalletClient({ chain, transport: http(node.rpcUrl), account });
+    const w = createWalletClient({ chain, transport: http(node.rpcUrl, RPC_OPTS), account });
     const to = privateKeyToAccount(generatePrivateKey()).address;
     const before = await pub.getBalance({ address: account.address });
     const hashes = [
       await w.sendTransaction({ to, value: 1n, type: "legacy", gasPrice: parseGwei("2") }),
       await w.sendTransaction({ to, value: 2n, type: "eip2930", gasPrice: parseGwei("2"), accessList: [] }),
-      await w.sendTransaction({ to, value: 3n, type: "eip1559", maxFeePerGas: parseGwei("3"), maxPriorityFeePerGas: parseGwei("1") }),
+      await w.sendTransaction({
+        to,
+        value: 3n,
+        type: "eip1559",
+        maxFeePerGas: parseGwei("3"),
+        maxPriorityFeePerGas: parseGwei("1"),
+      }),
     ];
     let fees = 0n;
     const types: string[] = [];
@@ -116,15 +130,34 @@ describe("dev node over JSON-RPC", () => {
   });
 
   it("deploys a contract, calls it, and serves its logs", async () => {
-    const deploy = await wallet.deployContract({ abi: counter.abi, bytecode: counter.bytecode, chain, account: wallet.account! });
+    const deploy = await wallet.deployContract({
+      abi: counter.abi,
+      bytecode: counter.bytecode,
+      chain,
+      account: wallet.account!,
+    });
     const dr = await pub.waitForTransactionReceipt({ hash: deploy });
     expect(dr.status).toBe("success");
     const address = dr.contractAddress!;
     expect(address).toMatch(/^0x[0-9a-fA-F]{40}$/);
     expect((await pub.getCode({ address }))?.length).toBeGreaterThan(2);
 
-    const gas = await pub.estimateContractGas({ address, abi: counter.abi, functionName: "inc", args: [5n], account: wallet.account! });
-    const hash = await wallet.writeContract({ address, abi: counter.abi, functionName: "inc", args: [5n], chain, account: wallet.account!, gas });
+    const gas = await pub.estimateContractGas({
+      address,
+      abi: counter.abi,
+      functionName: "inc",
+      args: [5n],
+      account: wallet.account!,
+    });
+    const hash = await wallet.writeContract({
+      address,
+      abi: counter.abi,
+      functionName: "inc",
+      args: [5n],
+      chain,
+      account: wallet.account!,
+      gas,
+    });
     const r = await pub.waitForTransactionReceipt({ hash });
     expect(r.status).toBe("success");
     expect(r.gasUsed).toBeLessThanOrEqual(gas);
@@ -140,41 +173,81 @@ describe("dev node over JSON-RPC", () => {
     expect(await pub.getLogs({ address: node.accounts[5]!.address, fromBlock: 0n })).toHaveLength(0);
 
     // Historical state: at the deploy block the counter was still 0.
-    const old = await pub.readContract({ address, abi: counter.abi, functionName: "count", blockNumber: dr.blockNumber });
+    const old = await pub.readContract({
+      address,
+      abi: counter.abi,
+      functionName: "count",
+      blockNumber: dr.blockNumber,
+    });
     expect(old).toBe(0n);
     // State override: eth_call against a modified storage slot.
     const overridden = await pub.readContract({
       address,
       abi: counter.abi,
       functionName: "count",
-      stateOverride: [{ address, stateDiff: [{ slot: `0x${"0".repeat(64)}`, value: `0x${"0".repeat(62)}2a` }] }],
+      stateOverride: [
+        { address, stateDiff: [{ slot: `0x${"0".repeat(64)}`, value: `0x${"0".repeat(62)}2a` }] },
+      ],
     });
     expect(overridden).toBe(42n);
 
     // eth_getProof: the account and storage proofs verify against the block's state root.
     const at = await pub.getBlock({ blockNumber: r.blockNumber });
-    const proof = await pub.getProof({ address, storageKeys: [`0x${"0".repeat(64)}`], blockNumber: r.blockNumber });
+    const proof = await pub.getProof({
+      address,
+      storageKeys: [`0x${"0".repeat(64)}`],
+      blockNumber: r.blockNumber,
+    });
     expect(keccak256(proof.accountProof[0]!)).toBe(at.stateRoot);
-    const leaf = await verifyMerkleProof(hexToBytes(keccak256(address)), proof.accountProof.map((x) => hexToBytes(x)));
+    const leaf = await verifyMerkleProof(
+      hexToBytes(keccak256(address)),
+      proof.accountProof.map((x) => hexToBytes(x)),
+    );
     expect(leaf).not.toBeNull();
     const [, , storageRoot] = RLP.decode(leaf!) as Uint8Array[];
     expect(bytesToHex(storageRoot!)).toBe(proof.storageHash);
     expect(proof.storageProof[0]!.value).toBe(5n);
-    const slot = await verifyMerkleProof(hexToBytes(keccak256(`0x${"0".repeat(64)}`)), proof.storageProof[0]!.proof.map((x) => hexToBytes(x)));
+    const slot = await verifyMerkleProof(
+      hexToBytes(keccak256(`0x${"0".repeat(64)}`)),
+      proof.storageProof[0]!.proof.map((x) => hexToBytes(x)),
+    );
     expect(bytesToBigInt(RLP.decode(slot!) as Uint8Array)).toBe(5n);
 
     // Revert reasons: through eth_call (simulate) and on chain (status 0).
-    const err = await rejection(pub.simulateContract({ address, abi: counter.abi, functionName: "inc", args: [0n], account: wallet.account! }));
+    const err = await rejection(
+      pub.simulateContract({
+        address,
+        abi: counter.abi,
+        functionName: "inc",
+        args: [0n],
+        account: wallet.account!,
+      }),
+    );
     const revert = findCause(err, ContractFunctionRevertedError);
     expect(revert?.reason).toBe("by must be positive");
-    const bad = await wallet.writeContract({ address, abi: counter.abi, functionName: "inc", args: [0n], chain, account: wallet.account!, gas: 100_000n });
+    const bad = await wallet.writeContract({
+      address,
+      abi: counter.abi,
+      functionName: "inc",
+      args: [0n],
+      chain,
+      account: wallet.account!,
+      gas: 100_000n,
+    });
     const br = await pub.waitForTransactionReceipt({ hash: bad });
     expect(br.status).toBe("reverted");
   });
 
   it("rejects bad transactions with the messages viem classifies", async () => {
     const account = privateKeyToAccount(node.accounts[2]!.privateKey);
-    const base = { chainId: node.chainId, to: node.accounts[3]!.address, value: 1n, maxFeePerGas: parseGwei("5"), maxPriorityFeePerGas: parseGwei("1"), gas: 21000n } as const;
+    const base = {
+      chainId: node.chainId,
+      to: node.accounts[3]!.address,
+      value: 1n,
+      maxFeePerGas: parseGwei("5"),
+      maxPriorityFeePerGas: parseGwei("1"),
+      gas: 21000n,
+    } as const;
     const send = (tx: Hex) => pub.sendRawTransaction({ serializedTransaction: tx });
 
     // Land nonce 0 first.
@@ -183,26 +256,66 @@ describe("dev node over JSON-RPC", () => {
 
     // viem classifies node errors of sendTransaction (getTransactionError → getNodeError).
     const sendVia = (a: typeof account, over: Record<string, unknown>) =>
-      createWalletClient({ chain, transport: http(node.rpcUrl), account: a }).sendTransaction({ ...base, nonce: 1, ...over } as never);
+      createWalletClient({ chain, transport: http(node.rpcUrl, RPC_OPTS), account: a }).sendTransaction({
+        ...base,
+        nonce: 1,
+        ...over,
+      } as never);
     expect(findCause(await rejection(sendVia(account, { nonce: 0 })), NonceTooLowError)).toBeDefined();
-    expect(findCause(await rejection(sendVia(account, { gas: 20_000n })), IntrinsicGasTooLowError)).toBeDefined();
-    expect(findCause(await rejection(sendVia(account, { maxFeePerGas: 1n, maxPriorityFeePerGas: 1n })), FeeCapTooLowError)).toBeDefined();
-    expect(findCause(await rejection(sendVia(privateKeyToAccount(generatePrivateKey()), { nonce: 0 })), InsufficientFundsError)).toBeDefined();
+    expect(
+      findCause(await rejection(sendVia(account, { gas: 20_000n })), IntrinsicGasTooLowError),
+    ).toBeDefined();
+    expect(
+      findCause(
+        await rejection(sendVia(account, { maxFeePerGas: 1n, maxPriorityFeePerGas: 1n })),
+        FeeCapTooLowError,
+      ),
+    ).toBeDefined();
+    expect(
+      findCause(
+        await rejection(sendVia(privateKeyToAccount(generatePrivateKey()), { nonce: 0 })),
+        InsufficientFundsError,
+      ),
+    ).toBeDefined();
 
     const msg = async (tx: Hex) => (await rejection(send(tx))).message;
-    expect(await msg(await account.signTransaction({ ...base, nonce: 1, chainId: 1 }))).toContain("invalid chain id");
-    expect(await msg(await account.signTransaction({ ...base, nonce: 1, gas: 300_000_001n }))).toContain("exceeds block gas limit");
-    expect(await msg(await account.signTransaction({ ...base, nonce: 1, gas: 10_000_000n, data: `0x${"ff".repeat(130 * 1024)}` }))).toContain("oversized data");
+    expect(await msg(await account.signTransaction({ ...base, nonce: 1, chainId: 1 }))).toContain(
+      "invalid chain id",
+    );
+    expect(await msg(await account.signTransaction({ ...base, nonce: 1, gas: 300_000_001n }))).toContain(
+      "exceeds block gas limit",
+    );
+    expect(
+      await msg(
+        await account.signTransaction({
+          ...base,
+          nonce: 1,
+          gas: 10_000_000n,
+          data: `0x${"ff".repeat(130 * 1024)}`,
+        }),
+      ),
+    ).toContain("oversized data");
 
     // A queued tx (nonce gap) stays in the pool: duplicates and cheap replacements are refused.
     const queued = await account.signTransaction({ ...base, nonce: 5 });
     await send(queued);
     const dup = await rejection(send(queued));
     expect(dup.message).toContain("already known");
-    expect(await msg(await account.signTransaction({ ...base, nonce: 5, value: 2n }))).toContain("replacement transaction underpriced");
-    const bumped = await account.signTransaction({ ...base, nonce: 5, value: 2n, maxFeePerGas: parseGwei("5.5"), maxPriorityFeePerGas: parseGwei("1.1") });
+    expect(await msg(await account.signTransaction({ ...base, nonce: 5, value: 2n }))).toContain(
+      "replacement transaction underpriced",
+    );
+    const bumped = await account.signTransaction({
+      ...base,
+      nonce: 5,
+      value: 2n,
+      maxFeePerGas: parseGwei("5.5"),
+      maxPriorityFeePerGas: parseGwei("1.1"),
+    });
     await send(bumped);
-    const pending = (await pub.request({ method: "eth_getTransactionCount" as never, params: [account.address, "pending"] as never })) as Hex;
+    const pending = (await pub.request({
+      method: "eth_getTransactionCount" as never,
+      params: [account.address, "pending"] as never,
+    })) as Hex;
     expect(BigInt(pending)).toBe(1n);
   });
 
@@ -211,7 +324,12 @@ describe("dev node over JSON-RPC", () => {
       multicallAddress: MULTICALL3_ADDRESS,
       allowFailure: false,
       contracts: [
-        { address: MULTICALL3_ADDRESS, abi: multicall3Abi, functionName: "getEthBalance", args: [node.accounts[9]!.address] },
+        {
+          address: MULTICALL3_ADDRESS,
+          abi: multicall3Abi,
+          functionName: "getEthBalance",
+          args: [node.accounts[9]!.address],
+        },
         { address: MULTICALL3_ADDRESS, abi: multicall3Abi, functionName: "getChainId" },
       ],
     });

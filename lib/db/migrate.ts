@@ -1,13 +1,14 @@
 // Applies prisma/migrations/*/migration.sql in name order, each exactly once, to a Postgres
 // database (the embedded PGlite server or a real one).
 //
-// Why not `prisma migrate deploy`: Prisma 6.19's WebAssembly schema engine (the only one that
-// needs no downloaded binary) fails through @prisma/adapter-pg on every Postgres with
-// "Column type 'name' could not be deserialized" while reading the catalog. This applier keeps
-// Prisma's own `_prisma_migrations` table layout and checksums, so the history stays readable
-// by Prisma tooling, and adds what deploy does: an advisory lock against concurrent runs and a
-// refusal to continue after a failed or edited migration. Each migration runs in one
-// transaction (Postgres DDL is transactional), so a failure leaves nothing half-applied.
+// It is what the launcher and tests call in-process (no CLI child process, no prisma.config.ts
+// loading). It keeps Prisma's own `_prisma_migrations` table layout and checksums, so
+// `prisma migrate status` / `prisma migrate deploy` (through prisma/cli-adapter.ts) agree with
+// it in both directions, and does what deploy does: an advisory lock (Prisma's key) against
+// concurrent runs, and a refusal to go on after a failed or edited migration. Each migration
+// runs in one transaction (Postgres DDL is transactional), so a failure leaves nothing
+// half-applied; a migration that cannot run in a transaction (ALTER TYPE ... ADD VALUE used
+// in the same migration) must be split.
 //
 // CLI: `tsx lib/db/migrate.ts` migrates the configured database (DATABASE_URL, or the embedded
 // one under DATA_DIR, started for the occasion).

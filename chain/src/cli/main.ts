@@ -55,7 +55,11 @@ run "tensorchain <command> --help" for the options of a command`,
 
 type Flags = Record<string, string | true>;
 
-function parseFlags(args: string[], spec: Record<string, "value" | "bool">, usage: string): { flags: Flags; positional: string[] } {
+function parseFlags(
+  args: string[],
+  spec: Record<string, "value" | "bool">,
+  usage: string,
+): { flags: Flags; positional: string[] } {
   const flags: Flags = {};
   const positional: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -84,7 +88,8 @@ function intFlag(flags: Flags, name: string, usage: string, min: number, max: nu
   const v = flags[name];
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (typeof v !== "string" || !/^\d+$/.test(v) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}`, usage);
+  if (typeof v !== "string" || !/^\d+$/.test(v) || n < min || n > max)
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}`, usage);
   return n;
 }
 
@@ -95,7 +100,18 @@ function strFlag(flags: Flags, name: string): string | undefined {
 
 async function cmdGenesis(args: string[]): Promise<void> {
   const u = USAGE.genesis;
-  const { flags } = parseFlags(args, { out: "value", validators: "value", dev: "bool", "chain-id": "value", network: "value", "block-time": "value" }, u);
+  const { flags } = parseFlags(
+    args,
+    {
+      out: "value",
+      validators: "value",
+      dev: "bool",
+      "chain-id": "value",
+      network: "value",
+      "block-time": "value",
+    },
+    u,
+  );
   const out = strFlag(flags, "out");
   if (!out) throw new UsageError("--out is required", u);
   const n = intFlag(flags, "validators", u, 1, 100) ?? 1;
@@ -114,7 +130,9 @@ async function cmdGenesis(args: string[]): Promise<void> {
     targetBlockTimeMs: intFlag(flags, "block-time", u, 50, 60_000),
   });
   writeFileSync(path.join(out, "genesis.json"), JSON.stringify(genesisToJson(genesis), null, 2) + "\n");
-  console.log(`wrote ${path.join(out, "genesis.json")} (chain id ${genesis.chainId}, ${n} validator${n > 1 ? "s" : ""})`);
+  console.log(
+    `wrote ${path.join(out, "genesis.json")} (chain id ${genesis.chainId}, ${n} validator${n > 1 ? "s" : ""})`,
+  );
   keys.forEach((k, i) => console.log(`  validator-${i}.json  hotkey ${k.hotkey.address}`));
 }
 
@@ -130,7 +148,19 @@ function readGenesisFile(file: string): Genesis {
 
 async function cmdStart(args: string[]): Promise<void> {
   const u = USAGE.start;
-  const { flags } = parseFlags(args, { "data-dir": "value", "rpc-port": "value", "rpc-host": "value", genesis: "value", "validator-key": "value", dev: "bool", "block-time": "value" }, u);
+  const { flags } = parseFlags(
+    args,
+    {
+      "data-dir": "value",
+      "rpc-port": "value",
+      "rpc-host": "value",
+      genesis: "value",
+      "validator-key": "value",
+      dev: "bool",
+      "block-time": "value",
+    },
+    u,
+  );
   const dataDir = strFlag(flags, "data-dir");
   if (!dataDir) throw new UsageError("--data-dir is required", u);
   const rpcPort = intFlag(flags, "rpc-port", u, 0, 65535);
@@ -144,20 +174,31 @@ async function cmdStart(args: string[]): Promise<void> {
   let genesisFile = strFlag(flags, "genesis") ?? defaultGenesis;
   let keyFile = strFlag(flags, "validator-key") ?? (existsSync(defaultKey) ? defaultKey : undefined);
   if (!existsSync(genesisFile)) {
-    if (!dev || flags.genesis) throw new UsageError(`no genesis at ${genesisFile}: pass --genesis FILE, or --dev to create a dev network`, u);
+    if (!dev || flags.genesis)
+      throw new UsageError(
+        `no genesis at ${genesisFile}: pass --genesis FILE, or --dev to create a dev network`,
+        u,
+      );
     const keys = generateValidatorKeys();
     writeValidatorKeys(defaultKey, keys);
-    const g = await buildLocalGenesis({ validators: [keys], dev: true, targetBlockTimeMs: intFlag(flags, "block-time", u, 50, 60_000) });
+    const g = await buildLocalGenesis({
+      validators: [keys],
+      dev: true,
+      targetBlockTimeMs: intFlag(flags, "block-time", u, 50, 60_000),
+    });
     writeFileSync(defaultGenesis, JSON.stringify(genesisToJson(g), null, 2) + "\n");
     genesisFile = defaultGenesis;
     keyFile = defaultKey;
   }
   const genesis = readGenesisFile(genesisFile);
   const validator = keyFile ? readValidatorKeys(keyFile) : undefined;
-  const isValidator = validator !== undefined && genesis.validators.some((v) => v.hotkey === validator.hotkey.address);
+  const isValidator =
+    validator !== undefined && genesis.validators.some((v) => v.hotkey === validator.hotkey.address);
   const alone = genesis.validators.length === 1;
-  if (validator && !isValidator) console.error(`warning: ${keyFile} is not a validator of this genesis; following only`);
-  if (isValidator && !alone) console.error("warning: multi-validator consensus is not wired into this node yet; following only");
+  if (validator && !isValidator)
+    console.error(`warning: ${keyFile} is not a validator of this genesis; following only`);
+  if (isValidator && !alone)
+    console.error("warning: multi-validator consensus is not wired into this node yet; following only");
 
   const node = await TensorchainNode.start({
     dataDir: path.join(dataDir, "db"),
@@ -175,7 +216,9 @@ async function cmdStart(args: string[]): Promise<void> {
       console.log(`Private Key: ${a.privateKey}\n`);
     });
   }
-  console.log(`chain id ${genesis.chainId} (${genesis.networkName}) · head #${node.chain.head.header.number} · secp256k1 ${secp256k1Backend}`);
+  console.log(
+    `chain id ${genesis.chainId} (${genesis.networkName}) · head #${node.chain.head.header.number} · secp256k1 ${secp256k1Backend}`,
+  );
   console.log(`RPC listening on ${node.rpcUrl} (HTTP and WebSocket)`);
 
   await new Promise<void>((resolve) => {

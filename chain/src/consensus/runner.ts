@@ -144,7 +144,7 @@ export class ConsensusRunner {
   /** A proposal from the network. Throws InvalidConsensusMessageError for a bad signature or proposer. */
   receiveProposal(p: Proposal): RunnerOutput[] {
     if (this.deferIfFuture(p.height, { kind: "proposal", proposal: p })) return [];
-    if (p.height !== this.state.height || this.state.step === "idle") return [];
+    if (p.height !== this.state.height || !this.inProgress()) return [];
     const val = this.state.byAddress.get(p.proposer);
     if (!val)
       throw new InvalidConsensusMessageError(
@@ -161,7 +161,7 @@ export class ConsensusRunner {
   /** A vote from the network. Throws InvalidConsensusMessageError for a bad signature or voter. */
   receiveVote(v: Vote): RunnerOutput[] {
     if (this.deferIfFuture(v.height, { kind: "vote", vote: v })) return [];
-    if (v.height !== this.state.height || this.state.step === "idle") return [];
+    if (v.height !== this.state.height || !this.inProgress()) return [];
     const val = this.state.byAddress.get(v.validator);
     if (!val)
       throw new InvalidConsensusMessageError(
@@ -229,6 +229,11 @@ export class ConsensusRunner {
     );
   }
 
+  /** A height is running: started and not yet decided (late messages after a commit are dropped). */
+  private inProgress(): boolean {
+    return this.state.step !== "idle" && this.state.step !== "decided";
+  }
+
   /** Messages for a later height are not for the machine yet; keep those for the next one. */
   private deferIfFuture(height: number, m: Message): boolean {
     if (this.state.step === "idle" || height <= this.state.height) return false;
@@ -238,6 +243,7 @@ export class ConsensusRunner {
   }
 
   private input(entry: WalEntry, event: ConsensusEvent): RunnerOutput[] {
+    if (!this.inProgress()) return [];
     // Logged before it is applied; made durable by the sync that precedes the next signature.
     this.opts.wal.append(entry);
     const out: RunnerOutput[] = [];

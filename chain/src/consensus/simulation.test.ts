@@ -41,10 +41,20 @@ describe("consensus simulation", () => {
     // The adversary must actually have been exercised, or the run proves little.
     if (seeds.length >= 200) {
       expect(totals.restarts).toBeGreaterThan(0);
+      // Restarts that lost the WAL hit the last-sign guard.
+      expect(totals.refused).toBeGreaterThan(0);
       expect(totals.evidence).toBeGreaterThan(0);
       expect(totals.real).toBeGreaterThan(0);
       expect(totals.byzantine).toBeGreaterThan(0);
     }
+  });
+
+  it("detects broken agreement when equivocators hold 1/3 of the power or more", () => {
+    // Seeds found with the overpowered adversary; a split-brain equivocator forks them.
+    const forked = [144, 216, 465, 515].filter((seed) =>
+      runSimulation({ seed, overpoweredAdversary: true }).violations.some((v) => v.includes("agreement")),
+    );
+    expect(forked.length).toBeGreaterThan(0);
   });
 
   it("one scenario with real secp256k1 signatures end to end", () => {

@@ -98,6 +98,11 @@ export interface SimOptions {
   heights?: number;
   /** Force real secp256k1 signatures (default: chosen by the seed, ~1 run in 32). */
   realSignatures?: boolean;
+  /**
+   * Break the BFT assumption on purpose: equivocators holding up to (not including) 1/2 of the
+   * power. Agreement can then fail, which shows the checks are able to fail.
+   */
+  overpoweredAdversary?: boolean;
   /** Print every node's consensus state when progress fails. */
   debug?: boolean;
 }
@@ -213,6 +218,12 @@ export function runSimulation(opts: SimOptions): SimReport {
   const behaviours: Behaviour[] = powers.map(() => "honest");
   let faultyPower = 0;
   for (const i of rng.shuffle([...powers.keys()])) {
+    if (opts.overpoweredAdversary) {
+      if ((faultyPower + powers[i]!) * 2 >= totalPower) continue;
+      faultyPower += powers[i]!;
+      behaviours[i] = "equivocate";
+      continue;
+    }
     if ((faultyPower + powers[i]!) * 3 >= totalPower || rng.chance(0.3)) continue;
     faultyPower += powers[i]!;
     behaviours[i] = (
@@ -374,15 +385,34 @@ export function runSimulation(opts: SimOptions): SimReport {
       violate(`certificate of height ${cert.height} lacks 2/3 power`);
   };
 
+  // Split-brain equivocation: per (height, round) the Byzantine node splits its peers into two
+  // groups; as proposer it proposes block A to one and B to the other, and it votes for A to the
+  // first group and for B (or, lacking a B, a value nobody proposed) to the second. With faulty
+  // power at or above 1/3 this breaks agreement; below it, the checks must hold.
+  const groups = new Map<string, boolean[]>();
+  const altProposals = new Map<string, Hex>();
+  const groupOf = (h: number, r: number): boolean[] => {
+    const key = `${h}/${r}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = powers.map(() => rng.chance(0.5));
+      groups.set(key, g);
+    }
+    return g;
+  };
   const equivocate = (node: SimNode, msg: Extract<Msg, { kind: "vote" | "proposal" }>): void => {
-    // Send the honest message to one half and a conflicting, validly signed one to the other.
     let alt: Msg;
+    const h = msg.kind === "vote" ? msg.vote.height : msg.proposal.height;
+    const r = msg.kind === "vote" ? msg.vote.round : msg.proposal.round;
     if (msg.kind === "vote") {
       const v = msg.vote;
+      const other = altProposals.get(`${node.index}/${h}/${r}`);
       const blockHash: Hex | null =
-        v.blockHash === null
-          ? bytesToHex(keccak256(new TextEncoder().encode(`alt/${v.height}/${v.round}/${node.index}`)))
-          : null;
+        other !== undefined && other !== v.blockHash
+          ? other
+          : v.blockHash === null
+            ? bytesToHex(keccak256(new TextEncoder().encode(`alt/${h}/${r}/${node.index}`)))
+            : null;
       const unsigned = { ...v, blockHash };
       alt = {
         kind: "vote",
@@ -390,17 +420,17 @@ export function runSimulation(opts: SimOptions): SimReport {
       };
     } else {
       const p = msg.proposal;
-      const blockHash = bytesToHex(
-        keccak256(new TextEncoder().encode(`altblock/${p.height}/${p.round}/${node.index}`)),
-      );
-      blocks.set(blockHash, { height: p.height, valid: true });
+      const blockHash = bytesToHex(keccak256(new TextEncoder().encode(`altblock/${h}/${r}/${node.index}`)));
+      blocks.set(blockHash, { height: h, valid: true });
+      altProposals.set(`${node.index}/${h}/${r}`, blockHash);
       const unsigned = { ...p, blockHash, polRound: -1 };
       alt = {
         kind: "proposal",
         proposal: { ...unsigned, signature: node.signer.sign(proposalDigest(CHAIN_ID, unsigned)) },
       };
     }
-    for (let j = 0; j < n; j++) send(node.index, j, rng.chance(0.5) ? msg : alt);
+    const g = groupOf(h, r);
+    for (let j = 0; j < n; j++) send(node.index, j, g[j] ? msg : alt);
   };
 
   const exec = (node: SimNode, outputs: RunnerOutput[]): void => {

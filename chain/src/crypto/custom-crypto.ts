@@ -3,7 +3,13 @@
 import type { CustomCrypto } from "@ethereumjs/common";
 import { keccak256, recoverPublicKey, recoveryFromV, signDigest } from "./secp256k1.js";
 
-function ecrecover(msgHash: Uint8Array, v: bigint, r: Uint8Array, s: Uint8Array, chainId?: bigint): Uint8Array {
+function ecrecover(
+  msgHash: Uint8Array,
+  v: bigint,
+  r: Uint8Array,
+  s: Uint8Array,
+  chainId?: bigint,
+): Uint8Array {
   return recoverPublicKey(msgHash, recoveryFromV(v, chainId), r, s);
 }
 

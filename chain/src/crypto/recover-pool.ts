@@ -22,6 +22,11 @@ export class RecoverPool {
   private readonly workers: Worker[] = [];
   private readonly pending = new Map<number, { done: (buf: ArrayBuffer) => void; fallback: () => void }>();
   private nextId = 0;
+  private readonly busy = new Map<Worker, number>();
+  /** Single recoveries waiting for the next turn of the event loop (see recoverOne). */
+  private queue: { req: RecoverRequest; resolve: (k: Uint8Array | undefined) => void }[] = [];
+  private flushScheduled = false;
+  private roundRobin = 0;
 
   /** `size` workers; 0 recovers inline (one core, or no native binding to share). */
   constructor(readonly size: number = RecoverPool.defaultSize()) {
@@ -35,7 +40,7 @@ export class RecoverPool {
       // A crashed worker must not strand its batches: recover them on this thread instead.
       w.on("error", () => this.failAll());
       w.on("exit", () => this.failAll());
-      // Workers must not keep the process alive: an idle node can exit.
+      // An idle worker must not keep the process alive; a busy one must (see send()).
       w.unref();
       this.workers.push(w);
     }
@@ -48,16 +53,51 @@ export class RecoverPool {
 
   /** Uncompressed public keys (64 bytes) in request order; undefined where recovery failed. */
   async recover(reqs: RecoverRequest[]): Promise<(Uint8Array | undefined)[]> {
-    if (this.workers.length === 0 || reqs.length < MIN_PARALLEL) return reqs.map(inline);
+    if (this.workers.length === 0 || reqs.length < MIN_PARALLEL) return reqs.map(recoverInline);
     const chunks = Math.min(this.workers.length + 1, Math.ceil(reqs.length / MIN_PARALLEL));
     const per = Math.ceil(reqs.length / chunks);
     const jobs: Promise<(Uint8Array | undefined)[]>[] = [];
     // The last chunk runs on this thread while the workers do the others.
     for (let c = 0; c < chunks - 1; c++)
       jobs.push(this.send(this.workers[c]!, reqs.slice(c * per, (c + 1) * per)));
-    const mine = reqs.slice((chunks - 1) * per).map(inline);
+    const mine = reqs.slice((chunks - 1) * per).map(recoverInline);
     const parts = await Promise.all(jobs);
     return parts.flat().concat(mine);
+  }
+
+  /** Recover a batch on the next worker (round robin); inline when there is no worker. */
+  submit(reqs: RecoverRequest[]): Promise<(Uint8Array | undefined)[]> {
+    if (this.workers.length === 0) return Promise.resolve(reqs.map(recoverInline));
+    return this.send(this.workers[this.roundRobin++ % this.workers.length]!, reqs);
+  }
+
+  /**
+   * Recover one signature off this thread (eth_sendRawTransaction): requests arriving in the
+   * same turn of the event loop go to the next worker as one batch, so concurrent clients'
+   * recoveries run in parallel while this thread parses and admits transactions.
+   */
+  recoverOne(req: RecoverRequest): Promise<Uint8Array | undefined> {
+    // With a single worker (two cores) the hop costs latency and buys nothing measurable.
+    if (this.workers.length < 2) return Promise.resolve(recoverInline(req));
+    return new Promise((resolve) => {
+      this.queue.push({ req, resolve });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flushQueue());
+      }
+    });
+  }
+
+  private flushQueue(): void {
+    this.flushScheduled = false;
+    const q = this.queue;
+    this.queue = [];
+    if (q.length === 0) return;
+    const w = this.workers[this.roundRobin++ % this.workers.length]!;
+    void this.send(
+      w,
+      q.map((x) => x.req),
+    ).then((keys) => keys.forEach((k, i) => q[i]!.resolve(k)));
   }
 
   private send(w: Worker, reqs: RecoverRequest[]): Promise<(Uint8Array | undefined)[]> {
@@ -71,10 +111,19 @@ export class RecoverPool {
     });
     const id = this.nextId++;
     return new Promise((resolve) => {
-      const fallback = () => resolve(reqs.map(inline));
+      const release = () => {
+        const n = (this.busy.get(w) ?? 1) - 1;
+        this.busy.set(w, n);
+        if (n === 0) w.unref();
+      };
+      const fallback = () => {
+        release();
+        resolve(reqs.map(recoverInline));
+      };
       this.pending.set(id, {
         fallback,
         done: (buf) => {
+          release();
           const out = new Uint8Array(buf);
           const keys: (Uint8Array | undefined)[] = [];
           for (let i = 0; i < reqs.length; i++) {
@@ -84,6 +133,8 @@ export class RecoverPool {
           resolve(keys);
         },
       });
+      w.ref();
+      this.busy.set(w, (this.busy.get(w) ?? 0) + 1);
       w.postMessage({ id, buf: input.buffer }, [input.buffer]);
     });
   }
@@ -100,7 +151,7 @@ export class RecoverPool {
   }
 }
 
-function inline(q: RecoverRequest): Uint8Array | undefined {
+export function recoverInline(q: RecoverRequest): Uint8Array | undefined {
   try {
     return recoverPublicKey(q.msgHash, q.recovery, q.r, q.s);
   } catch {

@@ -17,7 +17,12 @@ parentPort.on("message", ({ id, buf }) => {
   for (let i = 0; i < n; i++) {
     const o = i * IN;
     try {
-      const pub = secp.ecdsaRecover(input.subarray(o + 32, o + 96), input[o + 96], input.subarray(o, o + 32), false);
+      const pub = secp.ecdsaRecover(
+        input.subarray(o + 32, o + 96),
+        input[o + 96],
+        input.subarray(o, o + 32),
+        false,
+      );
       out.set(pub.subarray(1), i * OUT);
     } catch {
       // left as zeros: the caller reports an invalid signature

@@ -43,7 +43,12 @@ export function keccak256(data: Uint8Array): Uint8Array {
 }
 
 /** Recover the 64-byte uncompressed public key (no 0x04 prefix) from a 32-byte digest. */
-export function recoverPublicKey(msgHash: Uint8Array, recovery: number, r: Uint8Array, s: Uint8Array): Uint8Array {
+export function recoverPublicKey(
+  msgHash: Uint8Array,
+  recovery: number,
+  r: Uint8Array,
+  s: Uint8Array,
+): Uint8Array {
   if (recovery !== 0 && recovery !== 1) throw new InvalidSignatureError("invalid signature v value");
   const sig = new Uint8Array(64);
   sig.set(r, 32 - r.length);
@@ -64,7 +69,10 @@ export function recoverPublicKey(msgHash: Uint8Array, recovery: number, r: Uint8
 }
 
 /** Sign a 32-byte digest (RFC 6979 deterministic nonce, low-s). */
-export function signDigest(msgHash: Uint8Array, privateKey: Uint8Array): { r: Uint8Array; s: Uint8Array; recovery: number } {
+export function signDigest(
+  msgHash: Uint8Array,
+  privateKey: Uint8Array,
+): { r: Uint8Array; s: Uint8Array; recovery: number } {
   if (native) {
     const { signature, recid } = native.ecdsaSign(msgHash, privateKey);
     return { r: signature.subarray(0, 32), s: signature.subarray(32, 64), recovery: recid };

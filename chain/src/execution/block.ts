@@ -130,7 +130,11 @@ function encodeLogs(logs: Log[]): Uint8Array[][] {
 }
 
 function decodeLogs(raw: unknown): Log[] {
-  return (raw as [Uint8Array, Uint8Array[], Uint8Array][]).map(([address, topics, data]) => ({ address, topics, data }));
+  return (raw as [Uint8Array, Uint8Array[], Uint8Array][]).map(([address, topics, data]) => ({
+    address,
+    topics,
+    data,
+  }));
 }
 
 /** Consensus encoding (EIP-2718 typed receipt envelope) that the receipts root commits to. */

@@ -23,7 +23,8 @@ async function newExecutor(fastTransfers: boolean): Promise<Executor> {
   const db = new MapDB<string, string | Uint8Array>();
   const state = openStateManager(common, db, EMPTY_TRIE_ROOT);
   await state.checkpoint();
-  for (const a of accounts) await state.putAccount(new Address(hexToBytes(a.address)), new Account(0n, 10n ** 21n));
+  for (const a of accounts)
+    await state.putAccount(new Address(hexToBytes(a.address)), new Account(0n, 10n ** 21n));
   // A pre-existing empty account: a zero-value transfer touching it must delete it (EIP-158).
   await state.putAccount(new Address(fresh(0xeeee)), new Account(0n, 0n));
   await state.commit();
@@ -32,7 +33,16 @@ async function newExecutor(fastTransfers: boolean): Promise<Executor> {
 }
 
 function env(n: bigint, baseFee: bigint): BlockEnv {
-  return { parentHash: new Uint8Array(32), number: n, timestamp: 1000n + n, coinbase: COINBASE, gasLimit: 30_000_000n, baseFeePerGas: baseFee, mixHash: new Uint8Array(32), extraData: new Uint8Array(0) };
+  return {
+    parentHash: new Uint8Array(32),
+    number: n,
+    timestamp: 1000n + n,
+    coinbase: COINBASE,
+    gasLimit: 30_000_000n,
+    baseFeePerGas: baseFee,
+    mixHash: new Uint8Array(32),
+    extraData: new Uint8Array(0),
+  };
 }
 
 /** A mix of transfers: all tx types, self-transfer, to the coinbase, zero value, with data, invalid ones. */
@@ -43,24 +53,168 @@ function blockTxs(block: number): Uint8Array[] {
   const next = (s: number) => nonces[s]!++;
   const fee = { maxFeePerGas: 3_000_000_000n, maxPriorityFeePerGas: 7n };
   for (let i = 0; i < 6; i++) {
-    out.push(createFeeMarket1559Tx({ chainId: CHAIN_ID, nonce: next(0), to: fresh(block * 10 + i), value: 1000n + BigInt(i), gasLimit: 21000n, ...fee }, { common: txCommon }).sign(keys[0]!).serialize());
+    out.push(
+      createFeeMarket1559Tx(
+        {
+          chainId: CHAIN_ID,
+          nonce: next(0),
+          to: fresh(block * 10 + i),
+          value: 1000n + BigInt(i),
+          gasLimit: 21000n,
+          ...fee,
+        },
+        { common: txCommon },
+      )
+        .sign(keys[0]!)
+        .serialize(),
+    );
   }
-  out.push(createLegacyTx({ nonce: next(1), to: fresh(1), value: 5n, gasLimit: 30000n, gasPrice: 2_000_000_000n }, { common: txCommon }).sign(keys[1]!).serialize());
-  out.push(createAccessList2930Tx({ chainId: CHAIN_ID, nonce: next(1), to: fresh(2), value: 6n, gasLimit: 30000n, gasPrice: 2_000_000_000n, accessList: [] }, { common: txCommon }).sign(keys[1]!).serialize());
+  out.push(
+    createLegacyTx(
+      { nonce: next(1), to: fresh(1), value: 5n, gasLimit: 30000n, gasPrice: 2_000_000_000n },
+      { common: txCommon },
+    )
+      .sign(keys[1]!)
+      .serialize(),
+  );
+  out.push(
+    createAccessList2930Tx(
+      {
+        chainId: CHAIN_ID,
+        nonce: next(1),
+        to: fresh(2),
+        value: 6n,
+        gasLimit: 30000n,
+        gasPrice: 2_000_000_000n,
+        accessList: [],
+      },
+      { common: txCommon },
+    )
+      .sign(keys[1]!)
+      .serialize(),
+  );
   // With an access list: the EVM path, interleaved with fast-path txs of the same sender.
-  out.push(createAccessList2930Tx({ chainId: CHAIN_ID, nonce: next(1), to: fresh(3), value: 7n, gasLimit: 30000n, gasPrice: 2_000_000_000n, accessList: [{ address: bytesToHex(fresh(9)), storageKeys: [] }] }, { common: txCommon }).sign(keys[1]!).serialize());
-  out.push(createFeeMarket1559Tx({ chainId: CHAIN_ID, nonce: next(1), to: fresh(4), value: 8n, gasLimit: 21000n, ...fee }, { common: txCommon }).sign(keys[1]!).serialize());
+  out.push(
+    createAccessList2930Tx(
+      {
+        chainId: CHAIN_ID,
+        nonce: next(1),
+        to: fresh(3),
+        value: 7n,
+        gasLimit: 30000n,
+        gasPrice: 2_000_000_000n,
+        accessList: [{ address: bytesToHex(fresh(9)), storageKeys: [] }],
+      },
+      { common: txCommon },
+    )
+      .sign(keys[1]!)
+      .serialize(),
+  );
+  out.push(
+    createFeeMarket1559Tx(
+      { chainId: CHAIN_ID, nonce: next(1), to: fresh(4), value: 8n, gasLimit: 21000n, ...fee },
+      { common: txCommon },
+    )
+      .sign(keys[1]!)
+      .serialize(),
+  );
   // Self-transfer, transfer to the coinbase, zero value to an absent and to an empty account, calldata.
-  out.push(createFeeMarket1559Tx({ chainId: CHAIN_ID, nonce: next(2), to: hexToBytes(accounts[2]!.address), value: 9n, gasLimit: 21000n, ...fee }, { common: txCommon }).sign(keys[2]!).serialize());
-  out.push(createFeeMarket1559Tx({ chainId: CHAIN_ID, nonce: next(2), to: COINBASE, value: 10n, gasLimit: 21000n, ...fee }, { common: txCommon }).sign(keys[2]!).serialize());
-  out.push(createFeeMarket1559Tx({ chainId: CHAIN_ID, nonce: next(2), to: fresh(0xdddd), value: 0n, gasLimit: 21000n, ...fee }, { common: txCommon }).sign(keys[2]!).serialize());
-  out.push(createFeeMarket1559Tx({ chainId: CHAIN_ID, nonce: next(2), to: fresh(0xeeee), value: 0n, gasLimit: 21000n, ...fee }, { common: txCommon }).sign(keys[2]!).serialize());
-  out.push(createFeeMarket1559Tx({ chainId: CHAIN_ID, nonce: next(2), to: fresh(5), value: 1n, gasLimit: 30000n, data: hexToBytes("0x00ff00ff"), ...fee }, { common: txCommon }).sign(keys[2]!).serialize());
+  out.push(
+    createFeeMarket1559Tx(
+      {
+        chainId: CHAIN_ID,
+        nonce: next(2),
+        to: hexToBytes(accounts[2]!.address),
+        value: 9n,
+        gasLimit: 21000n,
+        ...fee,
+      },
+      { common: txCommon },
+    )
+      .sign(keys[2]!)
+      .serialize(),
+  );
+  out.push(
+    createFeeMarket1559Tx(
+      { chainId: CHAIN_ID, nonce: next(2), to: COINBASE, value: 10n, gasLimit: 21000n, ...fee },
+      { common: txCommon },
+    )
+      .sign(keys[2]!)
+      .serialize(),
+  );
+  out.push(
+    createFeeMarket1559Tx(
+      { chainId: CHAIN_ID, nonce: next(2), to: fresh(0xdddd), value: 0n, gasLimit: 21000n, ...fee },
+      { common: txCommon },
+    )
+      .sign(keys[2]!)
+      .serialize(),
+  );
+  out.push(
+    createFeeMarket1559Tx(
+      { chainId: CHAIN_ID, nonce: next(2), to: fresh(0xeeee), value: 0n, gasLimit: 21000n, ...fee },
+      { common: txCommon },
+    )
+      .sign(keys[2]!)
+      .serialize(),
+  );
+  out.push(
+    createFeeMarket1559Tx(
+      {
+        chainId: CHAIN_ID,
+        nonce: next(2),
+        to: fresh(5),
+        value: 1n,
+        gasLimit: 30000n,
+        data: hexToBytes("0x00ff00ff"),
+        ...fee,
+      },
+      { common: txCommon },
+    )
+      .sign(keys[2]!)
+      .serialize(),
+  );
   // Invalid in this block: nonce gap, intrinsic gas, too expensive, fee cap below base fee.
-  out.push(createFeeMarket1559Tx({ chainId: CHAIN_ID, nonce: nonces[3]! + 5n, to: fresh(6), value: 1n, gasLimit: 21000n, ...fee }, { common: txCommon }).sign(keys[3]!).serialize());
-  out.push(createFeeMarket1559Tx({ chainId: CHAIN_ID, nonce: nonces[3]!, to: fresh(6), value: 1n, gasLimit: 20000n, ...fee }, { common: txCommon }).sign(keys[3]!).serialize());
-  out.push(createFeeMarket1559Tx({ chainId: CHAIN_ID, nonce: nonces[3]!, to: fresh(6), value: 10n ** 24n, gasLimit: 21000n, ...fee }, { common: txCommon }).sign(keys[3]!).serialize());
-  out.push(createFeeMarket1559Tx({ chainId: CHAIN_ID, nonce: nonces[3]!, to: fresh(6), value: 1n, gasLimit: 21000n, maxFeePerGas: 10n, maxPriorityFeePerGas: 1n }, { common: txCommon }).sign(keys[3]!).serialize());
+  out.push(
+    createFeeMarket1559Tx(
+      { chainId: CHAIN_ID, nonce: nonces[3]! + 5n, to: fresh(6), value: 1n, gasLimit: 21000n, ...fee },
+      { common: txCommon },
+    )
+      .sign(keys[3]!)
+      .serialize(),
+  );
+  out.push(
+    createFeeMarket1559Tx(
+      { chainId: CHAIN_ID, nonce: nonces[3]!, to: fresh(6), value: 1n, gasLimit: 20000n, ...fee },
+      { common: txCommon },
+    )
+      .sign(keys[3]!)
+      .serialize(),
+  );
+  out.push(
+    createFeeMarket1559Tx(
+      { chainId: CHAIN_ID, nonce: nonces[3]!, to: fresh(6), value: 10n ** 24n, gasLimit: 21000n, ...fee },
+      { common: txCommon },
+    )
+      .sign(keys[3]!)
+      .serialize(),
+  );
+  out.push(
+    createFeeMarket1559Tx(
+      {
+        chainId: CHAIN_ID,
+        nonce: nonces[3]!,
+        to: fresh(6),
+        value: 1n,
+        gasLimit: 21000n,
+        maxFeePerGas: 10n,
+        maxPriorityFeePerGas: 1n,
+      },
+      { common: txCommon },
+    )
+      .sign(keys[3]!)
+      .serialize(),
+  );
   return out;
 }
 

@@ -12,13 +12,20 @@ import { createBlock } from "@ethereumjs/block";
 import type { Block as EjsBlock } from "@ethereumjs/block";
 import type { Common } from "@ethereumjs/common";
 import { createEVM } from "@ethereumjs/evm";
-import type { CustomPrecompile, EVMMockBlockchainInterface } from "@ethereumjs/evm";
+import type { CustomPrecompile, EVMInterface, EVMMockBlockchainInterface } from "@ethereumjs/evm";
 import { MerklePatriciaTrie } from "@ethereumjs/mpt";
 import { Caches } from "@ethereumjs/statemanager";
 import type { MerkleStateManager } from "@ethereumjs/statemanager";
 import { Capability } from "@ethereumjs/tx";
 import type { TypedTransaction } from "@ethereumjs/tx";
-import { Account, Address, KECCAK256_NULL, ValueEncoding, createAccountFromRLP, equalsBytes } from "@ethereumjs/util";
+import {
+  Account,
+  Address,
+  KECCAK256_NULL,
+  ValueEncoding,
+  createAccountFromRLP,
+  equalsBytes,
+} from "@ethereumjs/util";
 import type { DB } from "@ethereumjs/util";
 import { createVM, runTx } from "@ethereumjs/vm";
 import type { VM } from "@ethereumjs/vm";
@@ -87,6 +94,8 @@ export interface ExecutionHooks {
   precompiles?: CustomPrecompile[];
   /** Runs after the last transaction of every block, inside the block's checkpoint (epochs, emission). */
   endBlock?(ctx: { state: MerkleStateManager; env: BlockEnv }): Promise<void>;
+  /** Called with every EVM the node creates (block execution, eth_call, estimateGas). */
+  onEvmCreated?(evm: EVMInterface): void;
 }
 
 export interface ExecutorOptions {
@@ -108,7 +117,9 @@ function isReservedAddress(a: Uint8Array): boolean {
   return equalsBytes(a.subarray(0, 18), ZERO_ADDRESS_PREFIX);
 }
 
-function makeBlockchain(blockHash: (n: bigint) => Promise<Uint8Array | undefined>): EVMMockBlockchainInterface {
+function makeBlockchain(
+  blockHash: (n: bigint) => Promise<Uint8Array | undefined>,
+): EVMMockBlockchainInterface {
   const chain: EVMMockBlockchainInterface = {
     async getBlock(n: number) {
       const h = (await blockHash(BigInt(n))) ?? new Uint8Array(32);
@@ -125,8 +136,21 @@ function makeBlockchain(blockHash: (n: bigint) => Promise<Uint8Array | undefined
  * LRU (the executor's: the upper levels of the account trie are read by every lookup of an
  * account that is not in the account cache, e.g. every fresh transfer recipient).
  */
-export function openStateManager(common: Common, db: DB<string, string | Uint8Array>, root: Uint8Array, cached = true, nodeCacheSize = 0): MerkleStateManager {
-  const trie = new MerklePatriciaTrie({ db, root, useKeyHashing: true, valueEncoding: ValueEncoding.Bytes, common, cacheSize: nodeCacheSize });
+export function openStateManager(
+  common: Common,
+  db: DB<string, string | Uint8Array>,
+  root: Uint8Array,
+  cached = true,
+  nodeCacheSize = 0,
+): MerkleStateManager {
+  const trie = new MerklePatriciaTrie({
+    db,
+    root,
+    useKeyHashing: true,
+    valueEncoding: ValueEncoding.Bytes,
+    common,
+    cacheSize: nodeCacheSize,
+  });
   return new BatchedStateManager({ common, trie, caches: cached ? new Caches() : undefined });
 }
 
@@ -150,7 +174,10 @@ export function envToEjsBlock(common: Common, env: BlockEnv): EjsBlock {
 }
 
 /** Price paid per gas and the part of it that goes to the proposer. */
-function effectivePrices(tx: TypedTransaction, baseFee: bigint): { price: bigint; tip: bigint; maxPrice: bigint } {
+function effectivePrices(
+  tx: TypedTransaction,
+  baseFee: bigint,
+): { price: bigint; tip: bigint; maxPrice: bigint } {
   if (tx.supports(Capability.EIP1559FeeMarket)) {
     const t = tx as TypedTransaction & { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint };
     const room = t.maxFeePerGas - baseFee;
@@ -174,9 +201,19 @@ export class Executor {
    * sending 1,000 transfers is decoded once and written to the state cache once, not 1,000
    * times; flushed to the state manager before any EVM transaction and at block end.
    */
-  private readonly overlay = new Map<string, { address: Address; account: Account | undefined; dirty: boolean }>();
+  private readonly overlay = new Map<
+    string,
+    { address: Address; account: Account | undefined; dirty: boolean }
+  >();
 
-  private constructor(common: Common, state: MerkleStateManager, vm: VM, root: Uint8Array, hooks: ExecutionHooks, fastTransfers: boolean) {
+  private constructor(
+    common: Common,
+    state: MerkleStateManager,
+    vm: VM,
+    root: Uint8Array,
+    hooks: ExecutionHooks,
+    fastTransfers: boolean,
+  ) {
     this.fastTransfers = fastTransfers;
     this.common = common;
     this.state = state;
@@ -188,7 +225,13 @@ export class Executor {
   static async create(o: ExecutorOptions): Promise<Executor> {
     const state = openStateManager(o.common, o.db, o.stateRoot, true, 200_000);
     const blockchain = makeBlockchain(o.blockHash);
-    const evm = await createEVM({ common: o.common, stateManager: state, blockchain, customPrecompiles: o.hooks?.precompiles });
+    const evm = await createEVM({
+      common: o.common,
+      stateManager: state,
+      blockchain,
+      customPrecompiles: o.hooks?.precompiles,
+    });
+    o.hooks?.onEvmCreated?.(evm);
     const vm = await createVM({ common: o.common, stateManager: state, blockchain, evm });
     return new Executor(o.common, state, vm, o.stateRoot, o.hooks ?? {}, o.fastTransfers ?? true);
   }
@@ -216,6 +259,7 @@ export class Executor {
     const coinbase = new Address(env.coinbase);
     let gasUsed = 0n;
     let ejsBlock: EjsBlock | undefined;
+    let stateRoot: Uint8Array;
     const t0 = performance.now();
     let t1 = t0;
     try {
@@ -233,8 +277,12 @@ export class Executor {
             receipt = await this.runEvmTx(p, ejsBlock, gasUsed);
           }
         } catch (e) {
-          const reason = e instanceof InvalidTxError ? e.message : `invalid transaction: ${(e as Error).message}`;
-          if (mode === "verify") throw new InvalidBlockError(`tx ${included.length} (${Buffer.from(p.hash).toString("hex")}): ${reason}`);
+          const reason =
+            e instanceof InvalidTxError ? e.message : `invalid transaction: ${(e as Error).message}`;
+          if (mode === "verify")
+            throw new InvalidBlockError(
+              `tx ${included.length} (${Buffer.from(p.hash).toString("hex")}): ${reason}`,
+            );
           rejected.push({ tx: p, reason });
           continue;
         }
@@ -247,12 +295,12 @@ export class Executor {
       if (this.hooks.endBlock) await this.hooks.endBlock({ state, env });
       t1 = performance.now();
       await state.commit(); // checkpoint count back to 0: flushes the caches into the trie once
+      stateRoot = await state.getStateRoot();
     } catch (e) {
       await this.resetTo(parentStateRoot);
       this.busy = false;
       throw e;
     }
-    const stateRoot = await state.getStateRoot();
     const t2 = performance.now();
     const receiptsRoot = orderedTrieRoot(
       receipts.map((r) => encodeReceiptForRoot(r, r.logs.length ? logsBloom(r.logs) : EMPTY_BLOOM)),
@@ -260,12 +308,25 @@ export class Executor {
     const transactionsRoot = orderedTrieRoot(included.map((p) => p.raw));
     this.root = stateRoot;
     const timings = { txs: t1 - t0, flush: t2 - t1, roots: performance.now() - t2 };
-    return { env, txs: included, receipts, gasUsed, logsBloom: bloom, stateRoot, transactionsRoot, receiptsRoot, parentStateRoot, rejected, timings };
+    return {
+      env,
+      txs: included,
+      receipts,
+      gasUsed,
+      logsBloom: bloom,
+      stateRoot,
+      transactionsRoot,
+      receiptsRoot,
+      parentStateRoot,
+      rejected,
+      timings,
+    };
   }
 
   /** The executed block was persisted: its state is the new base. */
   committed(block: ExecutedBlock): void {
-    if (!equalsBytes(block.stateRoot, this.root)) throw new Error("committed(): block is not the last executed one");
+    if (!equalsBytes(block.stateRoot, this.root))
+      throw new Error("committed(): block is not the last executed one");
     this.busy = false;
   }
 
@@ -277,7 +338,8 @@ export class Executor {
 
   private async resetTo(root: Uint8Array): Promise<void> {
     // Unwind any open checkpoints, then drop the caches: they may hold the discarded writes.
-    while ((this.state as unknown as { _checkpointCount: number })._checkpointCount > 0) await this.state.revert();
+    while ((this.state as unknown as { _checkpointCount: number })._checkpointCount > 0)
+      await this.state.revert();
     this.overlay.clear();
     this.state.clearCaches();
     await this.state.setStateRoot(root, true);
@@ -307,7 +369,10 @@ export class Executor {
     if (addresses.length < 16) return;
     const trie = (this.state as unknown as { _trie: MerklePatriciaTrie })._trie;
     const db = trie.database();
-    const values = await new TrieBatch({ get: async (h) => (await db.get(h)) ?? undefined, put: () => {} }).getMany(
+    const values = await new TrieBatch({
+      get: async (h) => (await db.get(h)) ?? undefined,
+      put: () => {},
+    }).getMany(
       trie.root(),
       addresses.map((a) => keccak256(a.bytes)),
     );
@@ -355,7 +420,12 @@ export class Executor {
    * maxFee + value; then gas used = intrinsic, sender pays gas × effective price + value,
    * proposer gets gas × tip, touched empty accounts are removed (EIP-158).
    */
-  private async tryFastTransfer(p: PreparedTx, env: BlockEnv, coinbase: Address, gasBefore: bigint): Promise<Receipt | undefined> {
+  private async tryFastTransfer(
+    p: PreparedTx,
+    env: BlockEnv,
+    coinbase: Address,
+    gasBefore: bigint,
+  ): Promise<Receipt | undefined> {
     const tx = p.tx;
     const to = tx.to;
     if (to === undefined || isReservedAddress(to.bytes)) return undefined;
@@ -372,8 +442,10 @@ export class Executor {
     if (maxPrice < env.baseFeePerGas) throw new InvalidTxError("max fee per gas less than block base fee");
     const sender = (await this.ovGet(p.sender)) ?? new Account();
     if (!equalsBytes(sender.codeHash, KECCAK256_NULL)) throw new InvalidTxError("sender not an eoa");
-    if (sender.balance < tx.gasLimit * maxPrice + tx.value) throw new InvalidTxError("insufficient funds for gas * price + value");
-    if (sender.nonce !== tx.nonce) throw new InvalidTxError(tx.nonce < sender.nonce ? "nonce too low" : "nonce too high");
+    if (sender.balance < tx.gasLimit * maxPrice + tx.value)
+      throw new InvalidTxError("insufficient funds for gas * price + value");
+    if (sender.nonce !== tx.nonce)
+      throw new InvalidTxError(tx.nonce < sender.nonce ? "nonce too low" : "nonce too high");
 
     // Sender first, then recipient, then proposer: the same order of effects as runTx, which
     // matters when they are the same account.
@@ -386,7 +458,14 @@ export class Executor {
     const cb = (await this.ovGet(coinbase)) ?? new Account();
     cb.balance += gas * tip;
     this.ovPut(coinbase, cb.isEmpty() ? undefined : cb);
-    return { type: tx.type, status: 1, cumulativeGasUsed: gasBefore + gas, gasUsed: gas, effectiveGasPrice: price, logs: [] };
+    return {
+      type: tx.type,
+      status: 1,
+      cumulativeGasUsed: gasBefore + gas,
+      gasUsed: gas,
+      effectiveGasPrice: price,
+      logs: [],
+    };
   }
 
   private async runEvmTx(p: PreparedTx, block: EjsBlock, gasBefore: bigint): Promise<Receipt> {
@@ -398,7 +477,11 @@ export class Executor {
     } catch (e) {
       throw new InvalidTxError(mapRunTxError((e as Error).message));
     }
-    const logs: Log[] = (r.execResult.logs ?? []).map(([address, topics, data]) => ({ address, topics, data }));
+    const logs: Log[] = (r.execResult.logs ?? []).map(([address, topics, data]) => ({
+      address,
+      topics,
+      data,
+    }));
     const { price } = effectivePrices(tx, block.header.baseFeePerGas ?? 0n);
     const receipt: Receipt = {
       type: tx.type,

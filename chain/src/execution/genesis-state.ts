@@ -16,7 +16,11 @@ export function genesisId(g: Genesis): Uint8Array {
   return keccak256(new TextEncoder().encode(JSON.stringify(genesisToJson(g))));
 }
 
-export async function buildGenesisBlock(g: Genesis, common: Common, db: DB<string, string | Uint8Array>): Promise<Block> {
+export async function buildGenesisBlock(
+  g: Genesis,
+  common: Common,
+  db: DB<string, string | Uint8Array>,
+): Promise<Block> {
   const state = openStateManager(common, db, EMPTY_TRIE_ROOT);
   await state.checkpoint();
   for (const a of g.accounts) {

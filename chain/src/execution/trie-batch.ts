@@ -100,7 +100,9 @@ function rawOf(n: Node): NestedUint8Array {
     case "ext":
       return [hexPrefix(n.path, false), refRaw(n.child)] as NestedUint8Array;
     case "branch": {
-      const out: (Uint8Array | NestedUint8Array)[] = n.children.map((c) => (c ? refRaw(c) : new Uint8Array(0)));
+      const out: (Uint8Array | NestedUint8Array)[] = n.children.map((c) =>
+        c ? refRaw(c) : new Uint8Array(0),
+      );
       out.push(n.value ?? new Uint8Array(0));
       return out as NestedUint8Array;
     }
@@ -151,7 +153,14 @@ export class TrieBatch {
     return out;
   }
 
-  private async lookup(ref: Ref, es: { key: Nibbles; i: number }[], lo: number, hi: number, depth: number, out: (Uint8Array | null)[]): Promise<void> {
+  private async lookup(
+    ref: Ref,
+    es: { key: Nibbles; i: number }[],
+    lo: number,
+    hi: number,
+    depth: number,
+    out: (Uint8Array | null)[],
+  ): Promise<void> {
     const node = await this.load(ref);
     if (node.t === "leaf") {
       for (let k = lo; k < hi; k++) {
@@ -212,7 +221,8 @@ export class TrieBatch {
   async apply(root: Uint8Array, changes: TrieChange[]): Promise<Uint8Array> {
     if (changes.length === 0) return root;
     const byKey = new Map<string, Entry>();
-    for (const c of changes) byKey.set(Buffer.from(c.key).toString("hex"), { key: toNibbles(c.key), value: c.value });
+    for (const c of changes)
+      byKey.set(Buffer.from(c.key).toString("hex"), { key: toNibbles(c.key), value: c.value });
     const entries = [...byKey.values()].sort((a, b) => cmp(a.key, b.key));
     const rootRef: Ref | null = equalsBytes(root, EMPTY_TRIE_ROOT) ? null : { hash: root };
     const node = await this.update(rootRef, entries, 0, entries.length, 0);
@@ -224,7 +234,13 @@ export class TrieBatch {
     return hash;
   }
 
-  private async update(ref: Ref | null, es: Entry[], lo: number, hi: number, depth: number): Promise<Node | null> {
+  private async update(
+    ref: Ref | null,
+    es: Entry[],
+    lo: number,
+    hi: number,
+    depth: number,
+  ): Promise<Node | null> {
     if (lo === hi) return ref ? this.load(ref) : null;
     if (!ref) return this.build(es, lo, hi, depth);
     const node = await this.load(ref);
@@ -242,13 +258,22 @@ export class TrieBatch {
     if (node.t === "ext") {
       // Re-express the extension as a branch at this depth and update that.
       const children: (Ref | null)[] = new Array<Ref | null>(16).fill(null);
-      children[node.path[0]!] = node.path.length === 1 ? node.child : this.commit({ t: "ext", path: node.path.slice(1), child: node.child });
+      children[node.path[0]!] =
+        node.path.length === 1
+          ? node.child
+          : this.commit({ t: "ext", path: node.path.slice(1), child: node.child });
       return this.updateBranch({ t: "branch", children, value: null }, es, lo, hi, depth);
     }
     return this.updateBranch(node, es, lo, hi, depth);
   }
 
-  private async updateBranch(node: Extract<Node, { t: "branch" }>, es: Entry[], lo: number, hi: number, depth: number): Promise<Node | null> {
+  private async updateBranch(
+    node: Extract<Node, { t: "branch" }>,
+    es: Entry[],
+    lo: number,
+    hi: number,
+    depth: number,
+  ): Promise<Node | null> {
     const children = node.children.slice();
     let value = node.value;
     let i = lo;
@@ -299,7 +324,8 @@ export class TrieBatch {
     const last = es[hi - 1]!.key;
     let p = depth;
     while (p < first.length && p < last.length && first[p] === last[p]) p++;
-    if (p > depth) return { t: "ext", path: first.slice(depth, p), child: this.commit(this.buildLive(es, lo, hi, p)) };
+    if (p > depth)
+      return { t: "ext", path: first.slice(depth, p), child: this.commit(this.buildLive(es, lo, hi, p)) };
     const children: (Ref | null)[] = new Array<Ref | null>(16).fill(null);
     let value: Uint8Array | null = null;
     let i = lo;

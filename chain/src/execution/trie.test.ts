@@ -15,7 +15,9 @@ function rng(seed: number) {
 describe("orderedTrieRoot", () => {
   it("matches @ethereumjs/mpt for list tries of every shape", async () => {
     for (const n of [0, 1, 2, 15, 16, 17, 127, 128, 129, 300]) {
-      const items = Array.from({ length: n }, (_, i) => new Uint8Array(i % 5 === 0 ? 2 : 40).fill((i % 250) + 1));
+      const items = Array.from({ length: n }, (_, i) =>
+        new Uint8Array(i % 5 === 0 ? 2 : 40).fill((i % 250) + 1),
+      );
       const ref = await createMPT();
       for (let i = 0; i < n; i++) await ref.put(RLP.encode(i), items[i]!);
       expect(bytesToHex(orderedTrieRoot(items)), `n=${n}`).toBe(bytesToHex(ref.root()));
@@ -27,7 +29,10 @@ describe("TrieBatch", () => {
   it("applies random batches of inserts, updates and deletes exactly like MPT.put/del", async () => {
     const rnd = rng(7);
     const db = new Map<string, Uint8Array>();
-    const io = { get: async (h: Uint8Array) => db.get(bytesToHex(h)), put: (h: Uint8Array, e: Uint8Array) => void db.set(bytesToHex(h), e) };
+    const io = {
+      get: async (h: Uint8Array) => db.get(bytesToHex(h)),
+      put: (h: Uint8Array, e: Uint8Array) => void db.set(bytesToHex(h), e),
+    };
     const ref = await createMPT();
     let root = EMPTY_TRIE_ROOT;
     const keys: Uint8Array[] = [];
@@ -38,10 +43,19 @@ describe("TrieBatch", () => {
         if (keys.length && rnd() < 0.4) key = keys[Math.floor(rnd() * keys.length)]!;
         else {
           // Short keys that are prefixes of each other exercise branch values and extensions.
-          key = round % 4 === 0 ? Uint8Array.of(Math.floor(rnd() * 3), Math.floor(rnd() * 3)) : keccak256(Uint8Array.of(round, i));
+          key =
+            round % 4 === 0
+              ? Uint8Array.of(Math.floor(rnd() * 3), Math.floor(rnd() * 3))
+              : keccak256(Uint8Array.of(round, i));
           keys.push(key);
         }
-        changes.push({ key, value: rnd() < 0.25 ? null : new Uint8Array(1 + Math.floor(rnd() * 40)).fill(1 + Math.floor(rnd() * 250)) });
+        changes.push({
+          key,
+          value:
+            rnd() < 0.25
+              ? null
+              : new Uint8Array(1 + Math.floor(rnd() * 40)).fill(1 + Math.floor(rnd() * 250)),
+        });
       }
       for (const c of changes) {
         if (c.value) await ref.put(c.key, c.value);
@@ -60,9 +74,22 @@ describe("TrieBatch", () => {
 
   it("deleting every key gives the empty root", async () => {
     const db = new Map<string, Uint8Array>();
-    const io = { get: async (h: Uint8Array) => db.get(bytesToHex(h)), put: (h: Uint8Array, e: Uint8Array) => void db.set(bytesToHex(h), e) };
+    const io = {
+      get: async (h: Uint8Array) => db.get(bytesToHex(h)),
+      put: (h: Uint8Array, e: Uint8Array) => void db.set(bytesToHex(h), e),
+    };
     const keys = Array.from({ length: 20 }, (_, i) => keccak256(Uint8Array.of(i)));
-    const root = await new TrieBatch(io).apply(EMPTY_TRIE_ROOT, keys.map((key) => ({ key, value: Uint8Array.of(1) })));
-    expect(bytesToHex(await new TrieBatch(io).apply(root, keys.map((key) => ({ key, value: null }))))).toBe(bytesToHex(EMPTY_TRIE_ROOT));
+    const root = await new TrieBatch(io).apply(
+      EMPTY_TRIE_ROOT,
+      keys.map((key) => ({ key, value: Uint8Array.of(1) })),
+    );
+    expect(
+      bytesToHex(
+        await new TrieBatch(io).apply(
+          root,
+          keys.map((key) => ({ key, value: null })),
+        ),
+      ),
+    ).toBe(bytesToHex(EMPTY_TRIE_ROOT));
   });
 });

@@ -32,14 +32,22 @@ export async function buildLocalGenesis(o: LocalGenesisOptions): Promise<Genesis
   }
   for (const v of o.validators) {
     const prev = accounts.get(v.hotkey.address);
-    accounts.set(v.hotkey.address, { address: v.hotkey.address, balance: (prev?.balance ?? 0n) + DEV_HOTKEY_BALANCE });
+    accounts.set(v.hotkey.address, {
+      address: v.hotkey.address,
+      balance: (prev?.balance ?? 0n) + DEV_HOTKEY_BALANCE,
+    });
   }
-  for (const p of await loadPredeploys()) accounts.set(p.address, { address: p.address, balance: 0n, code: p.code });
+  for (const p of await loadPredeploys())
+    accounts.set(p.address, { address: p.address, balance: 0n, code: p.code });
   return buildGenesis({
     chainId: o.chainId ?? DEV_CHAIN_ID,
     networkName: o.networkName ?? (o.dev ? "tensorchain-dev" : "tensorchain-local"),
     genesisTime: o.genesisTime ?? Math.floor(Date.now() / 1000),
-    validators: o.validators.map((v) => ({ hotkey: v.hotkey.address, consensusPublicKey: v.consensus.publicKey, stake: DEV_VALIDATOR_STAKE })),
+    validators: o.validators.map((v) => ({
+      hotkey: v.hotkey.address,
+      consensusPublicKey: v.consensus.publicKey,
+      stake: DEV_VALIDATOR_STAKE,
+    })),
     accounts: [...accounts.values()],
     targetBlockTimeMs: o.targetBlockTimeMs,
     dev: o.dev,

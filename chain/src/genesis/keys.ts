@@ -43,8 +43,14 @@ function randomPrivateKey(): Hex {
 
 export function keysFromPrivate(hotkeyPrivateKey: Hex, consensusPrivateKey: Hex): ValidatorKeys {
   return {
-    hotkey: { address: privateKeyToAddress(hotkeyPrivateKey).toLowerCase() as Address, privateKey: hotkeyPrivateKey },
-    consensus: { publicKey: bytesToHex(compressedPublicKey(hexToBytes(consensusPrivateKey))), privateKey: consensusPrivateKey },
+    hotkey: {
+      address: privateKeyToAddress(hotkeyPrivateKey).toLowerCase() as Address,
+      privateKey: hotkeyPrivateKey,
+    },
+    consensus: {
+      publicKey: bytesToHex(compressedPublicKey(hexToBytes(consensusPrivateKey))),
+      privateKey: consensusPrivateKey,
+    },
   };
 }
 
@@ -67,12 +73,17 @@ export function readValidatorKeys(file: string): ValidatorKeys {
   }
   const parsed = validatorKeySchema.safeParse(raw);
   if (!parsed.success) {
-    throw new KeyFileError(`invalid key file ${file}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    throw new KeyFileError(
+      `invalid key file ${file}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
   }
   // Derive the public halves instead of trusting the file, and reject a file whose stored
   // public halves disagree (a hand-edited or corrupted file).
   const keys = keysFromPrivate(parsed.data.hotkey.privateKey, parsed.data.consensus.privateKey);
-  if (parsed.data.hotkey.address.toLowerCase() !== keys.hotkey.address || parsed.data.consensus.publicKey.toLowerCase() !== keys.consensus.publicKey) {
+  if (
+    parsed.data.hotkey.address.toLowerCase() !== keys.hotkey.address ||
+    parsed.data.consensus.publicKey.toLowerCase() !== keys.consensus.publicKey
+  ) {
     throw new KeyFileError(`invalid key file ${file}: public key/address does not match the private key`);
   }
   return keys;

@@ -36,34 +36,62 @@ describe("genesis validation", () => {
   });
 
   it("rejects a genesis without validators", () => {
-    expect(() => parseGenesis({ ...valid(), validators: [] })).toThrow(/validators: genesis needs at least one validator/);
+    expect(() => parseGenesis({ ...valid(), validators: [] })).toThrow(
+      /validators: genesis needs at least one validator/,
+    );
   });
 
   it("rejects duplicate validators and accounts, whatever their case", () => {
     const g = valid();
     const v = (g.validators as Record<string, unknown>[])[0]!;
-    expect(() => parseGenesis({ ...g, validators: [v, { ...v, hotkey: V1.toUpperCase().replace("0X", "0x"), consensusPublicKey: `0x03${"cd".repeat(32)}` }] })).toThrow(/duplicate validator hotkey/);
+    expect(() =>
+      parseGenesis({
+        ...g,
+        validators: [
+          v,
+          {
+            ...v,
+            hotkey: V1.toUpperCase().replace("0X", "0x"),
+            consensusPublicKey: `0x03${"cd".repeat(32)}`,
+          },
+        ],
+      }),
+    ).toThrow(/duplicate validator hotkey/);
     const a = (g.accounts as Record<string, unknown>[])[0]!;
     expect(() => parseGenesis({ ...g, accounts: [a, a] })).toThrow(/duplicate account/);
   });
 
   it("rejects stakes + balances above the token supply", () => {
-    expect(() => parseGenesis({ ...valid(), tokenSupply: (15n * TEN - 1n).toString() })).toThrow(GenesisError);
-    expect(() => parseGenesis({ ...valid(), tokenSupply: (15n * TEN - 1n).toString() })).toThrow(/exceed tokenSupply/);
+    expect(() => parseGenesis({ ...valid(), tokenSupply: (15n * TEN - 1n).toString() })).toThrow(
+      GenesisError,
+    );
+    expect(() => parseGenesis({ ...valid(), tokenSupply: (15n * TEN - 1n).toString() })).toThrow(
+      /exceed tokenSupply/,
+    );
   });
 
   it("names unknown and malformed fields", () => {
     expect(() => parseGenesis({ ...valid(), chainID: 5 })).toThrow(/unknown field\(s\) "chainID"/);
-    expect(() => parseGenesis({ ...valid(), accounts: [{ address: "0x12", balance: "1" }] })).toThrow(/accounts\.0\.address/);
-    expect(() => parseGenesis({ ...valid(), accounts: [{ address: A1, balance: "-1" }] })).toThrow(/accounts\.0\.balance/);
-    expect(() => parseGenesis({ ...valid(), protocol: { ...(valid().protocol as object), tempo: 3 } })).toThrow(/protocol: unknown field/);
+    expect(() => parseGenesis({ ...valid(), accounts: [{ address: "0x12", balance: "1" }] })).toThrow(
+      /accounts\.0\.address/,
+    );
+    expect(() => parseGenesis({ ...valid(), accounts: [{ address: A1, balance: "-1" }] })).toThrow(
+      /accounts\.0\.balance/,
+    );
+    expect(() =>
+      parseGenesis({ ...valid(), protocol: { ...(valid().protocol as object), tempo: 3 } }),
+    ).toThrow(/protocol: unknown field/);
   });
 
   it("builds a dev genesis with the 10 dev accounts and the Multicall3 predeploy", async () => {
     const g = await buildLocalGenesis({ validators: [generateValidatorKeys()], dev: true });
     expect(g.chainId).toBe(DEV_CHAIN_ID);
-    expect(g.accounts.find((a) => a.address === "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266")?.balance).toBe(10_000n * TEN);
-    expect(g.accounts.find((a) => a.address === "0xca11bde05977b3631167028862be2a173976ca11")?.code).toMatch(/^0x60/);
+    expect(g.accounts.find((a) => a.address === "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266")?.balance).toBe(
+      10_000n * TEN,
+    );
+    expect(g.accounts.find((a) => a.address === "0xca11bde05977b3631167028862be2a173976ca11")?.code).toMatch(
+      /^0x60/,
+    );
   });
 });
 

@@ -3,7 +3,13 @@
 // `.strict()` objects, so a misspelt field is rejected by name instead of silently ignored.
 import { z } from "zod";
 import { isAddress } from "viem";
-import { DEV_PROTOCOL_PARAMS, DEFAULT_PROTOCOL_PARAMS, protocolParamsSchema, protocolParamsToJson, TEN } from "../protocol/params.js";
+import {
+  DEV_PROTOCOL_PARAMS,
+  DEFAULT_PROTOCOL_PARAMS,
+  protocolParamsSchema,
+  protocolParamsToJson,
+  TEN,
+} from "../protocol/params.js";
 import type { ProtocolParams } from "../protocol/params.js";
 import type { Address, Hex } from "../rpc/backend.js";
 
@@ -70,7 +76,11 @@ export const genesisAccountSchema = z
 
 export const genesisSchema = z
   .object({
-    chainId: z.number().int().min(1).max(2 ** 32 - 1),
+    chainId: z
+      .number()
+      .int()
+      .min(1)
+      .max(2 ** 32 - 1),
     networkName: z.string().min(1).max(64),
     /** Unix seconds of the genesis block. */
     genesisTime: z.number().int().min(0),
@@ -78,7 +88,10 @@ export const genesisSchema = z
     accounts: z.array(genesisAccountSchema),
     /** Total TEN (wei) at genesis; balances and stakes together may not exceed it. */
     tokenSupply: wei,
-    blockGasLimit: wei.refine((v) => v >= 5_000_000n && v <= 2n ** 63n - 1n, "blockGasLimit must be between 5,000,000 and 2^63-1"),
+    blockGasLimit: wei.refine(
+      (v) => v >= 5_000_000n && v <= 2n ** 63n - 1n,
+      "blockGasLimit must be between 5,000,000 and 2^63-1",
+    ),
     initialBaseFee: wei,
     targetBlockTimeMs: z.number().int().min(50).max(60_000).default(DEFAULT_BLOCK_TIME_MS),
     protocol: protocolParamsSchema,
@@ -92,7 +105,8 @@ function formatZodError(err: z.ZodError): string {
   return err.issues
     .map((i) => {
       const at = i.path.length ? i.path.join(".") : "(root)";
-      if (i.code === "unrecognized_keys") return `${at}: unknown field(s) ${i.keys.map((k) => `"${k}"`).join(", ")}`;
+      if (i.code === "unrecognized_keys")
+        return `${at}: unknown field(s) ${i.keys.map((k) => `"${k}"`).join(", ")}`;
       return `${at}: ${i.message}`;
     })
     .join("; ");
@@ -110,7 +124,8 @@ export function parseGenesis(input: unknown): Genesis {
   }
   const keys = new Set<string>();
   for (const v of g.validators) {
-    if (keys.has(v.consensusPublicKey)) throw new GenesisError(`invalid genesis: duplicate consensus key ${v.consensusPublicKey}`);
+    if (keys.has(v.consensusPublicKey))
+      throw new GenesisError(`invalid genesis: duplicate consensus key ${v.consensusPublicKey}`);
     keys.add(v.consensusPublicKey);
   }
   const accounts = new Set<string>();
@@ -134,8 +149,16 @@ export function genesisToJson(g: Genesis): Record<string, unknown> {
     chainId: g.chainId,
     networkName: g.networkName,
     genesisTime: g.genesisTime,
-    validators: g.validators.map((v) => ({ hotkey: v.hotkey, consensusPublicKey: v.consensusPublicKey, stake: v.stake.toString() })),
-    accounts: g.accounts.map((a) => ({ address: a.address, balance: a.balance.toString(), ...(a.code ? { code: a.code } : {}) })),
+    validators: g.validators.map((v) => ({
+      hotkey: v.hotkey,
+      consensusPublicKey: v.consensusPublicKey,
+      stake: v.stake.toString(),
+    })),
+    accounts: g.accounts.map((a) => ({
+      address: a.address,
+      balance: a.balance.toString(),
+      ...(a.code ? { code: a.code } : {}),
+    })),
     tokenSupply: g.tokenSupply.toString(),
     blockGasLimit: g.blockGasLimit.toString(),
     initialBaseFee: g.initialBaseFee.toString(),
@@ -161,14 +184,19 @@ export interface BuildGenesisOptions {
 
 /** Build (and validate) a genesis from typed options; used by `tensorchain genesis` and `start --dev`. */
 export function buildGenesis(o: BuildGenesisOptions): Genesis {
-  const allocated = o.validators.reduce((s, v) => s + v.stake, 0n) + o.accounts.reduce((s, a) => s + a.balance, 0n);
+  const allocated =
+    o.validators.reduce((s, v) => s + v.stake, 0n) + o.accounts.reduce((s, a) => s + a.balance, 0n);
   return parseGenesis(
     genesisToJson({
       chainId: o.chainId,
       networkName: o.networkName,
       genesisTime: o.genesisTime,
       validators: o.validators,
-      accounts: o.accounts.map((a) => ({ address: a.address, balance: a.balance, ...(a.code ? { code: a.code } : {}) })),
+      accounts: o.accounts.map((a) => ({
+        address: a.address,
+        balance: a.balance,
+        ...(a.code ? { code: a.code } : {}),
+      })),
       tokenSupply: o.tokenSupply ?? allocated,
       blockGasLimit: o.blockGasLimit ?? DEV_BLOCK_GAS_LIMIT,
       initialBaseFee: o.initialBaseFee ?? DEV_INITIAL_BASE_FEE,

@@ -11,13 +11,28 @@ import type { AccountInfo } from "./mempool.js";
 
 const CHAIN_ID = 31n;
 const common = makeTxCommon(CHAIN_ID);
-const keys = deriveAccounts(4).map((a) => ({ address: a.address.toLowerCase() as Hex, key: hexToBytes(a.privateKey) }));
+const keys = deriveAccounts(4).map((a) => ({
+  address: a.address.toLowerCase() as Hex,
+  key: hexToBytes(a.privateKey),
+}));
 const TO = hexToBytes("0x3333333333333333333333333333333333333333");
 const GWEI = 1_000_000_000n;
 
-function tx(sender: number, nonce: number, o: { tip?: bigint; cap?: bigint; gas?: bigint; value?: bigint } = {}): PreparedTx {
+function tx(
+  sender: number,
+  nonce: number,
+  o: { tip?: bigint; cap?: bigint; gas?: bigint; value?: bigint } = {},
+): PreparedTx {
   const raw = createFeeMarket1559Tx(
-    { chainId: CHAIN_ID, nonce: BigInt(nonce), to: TO, value: o.value ?? 1n, gasLimit: o.gas ?? 21000n, maxFeePerGas: o.cap ?? 10n * GWEI, maxPriorityFeePerGas: o.tip ?? GWEI },
+    {
+      chainId: CHAIN_ID,
+      nonce: BigInt(nonce),
+      to: TO,
+      value: o.value ?? 1n,
+      gasLimit: o.gas ?? 21000n,
+      maxFeePerGas: o.cap ?? 10n * GWEI,
+      maxPriorityFeePerGas: o.tip ?? GWEI,
+    },
     { common },
   )
     .sign(keys[sender]!.key)
@@ -68,9 +83,13 @@ describe("mempool", () => {
     expect(await reject(mp.add(t))).toBe("already known");
     expect(await reject(mp.add(tx(1, 4)))).toBe("nonce too low");
     expect(await reject(mp.add(tx(0, 1, { gas: 20_000n })))).toBe("intrinsic gas too low");
-    expect(await reject(mp.add(tx(0, 1, { cap: GWEI - 1n, tip: 1n })))).toBe("max fee per gas less than block base fee");
+    expect(await reject(mp.add(tx(0, 1, { cap: GWEI - 1n, tip: 1n })))).toBe(
+      "max fee per gas less than block base fee",
+    );
     expect(await reject(mp.add(tx(0, 1, { gas: 30_000_001n })))).toBe("exceeds block gas limit");
-    expect(await reject(mp.add(tx(0, 1, { value: 10n ** 22n })))).toBe("insufficient funds for gas * price + value");
+    expect(await reject(mp.add(tx(0, 1, { value: 10n ** 22n })))).toBe(
+      "insufficient funds for gas * price + value",
+    );
   });
 
   it("counts the sender's queued costs against its balance", async () => {
@@ -85,8 +104,12 @@ describe("mempool", () => {
     const { mp } = pool();
     const first = tx(0, 0, { tip: 10n * GWEI, cap: 20n * GWEI });
     await mp.add(first);
-    expect(await reject(mp.add(tx(0, 0, { tip: 10n * GWEI, cap: 20n * GWEI, value: 2n })))).toBe("replacement transaction underpriced");
-    expect(await reject(mp.add(tx(0, 0, { tip: 11n * GWEI, cap: 21n * GWEI })))).toBe("replacement transaction underpriced");
+    expect(await reject(mp.add(tx(0, 0, { tip: 10n * GWEI, cap: 20n * GWEI, value: 2n })))).toBe(
+      "replacement transaction underpriced",
+    );
+    expect(await reject(mp.add(tx(0, 0, { tip: 11n * GWEI, cap: 21n * GWEI })))).toBe(
+      "replacement transaction underpriced",
+    );
     const second = tx(0, 0, { tip: 11n * GWEI, cap: 22n * GWEI });
     await mp.add(second);
     expect(mp.size).toBe(1);
@@ -114,7 +137,9 @@ describe("mempool", () => {
     await mp.add(tx(0, 0, { tip: 1n * GWEI }));
     await mp.add(tx(0, 1, { tip: 9n * GWEI }));
     await mp.add(tx(1, 0, { tip: 5n * GWEI }));
-    const order = mp.select(30_000_000n).map((p) => `${keys.findIndex((k) => k.address === bytesToHex(p.sender.bytes))}:${p.tx.nonce}`);
+    const order = mp
+      .select(30_000_000n)
+      .map((p) => `${keys.findIndex((k) => k.address === bytesToHex(p.sender.bytes))}:${p.tx.nonce}`);
     expect(order).toEqual(["1:0", "0:0", "0:1"]);
     expect(mp.select(42_000n)).toHaveLength(2);
   });
@@ -133,7 +158,12 @@ describe("mempool", () => {
 
   it("accepts legacy transactions and prices them by gas price", async () => {
     const { mp } = pool();
-    const raw = createLegacyTx({ nonce: 0n, to: TO, value: 1n, gasLimit: 21000n, gasPrice: 2n * GWEI }, { common }).sign(keys[3]!.key).serialize();
+    const raw = createLegacyTx(
+      { nonce: 0n, to: TO, value: 1n, gasLimit: 21000n, gasPrice: 2n * GWEI },
+      { common },
+    )
+      .sign(keys[3]!.key)
+      .serialize();
     await mp.add(prepareTx(raw, common));
     expect(mp.get(bytesToHex(prepareTx(raw, common).hash) as Hex)?.tip).toBe(2n * GWEI);
   });

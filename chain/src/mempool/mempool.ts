@@ -118,7 +118,12 @@ export class Mempool {
     if (!q) {
       const acct = await this.opts.getAccount(sender);
       // Another add for this sender may have created the queue while we awaited.
-      q = this.senders.get(sender) ?? { nonce: acct.nonce, balance: acct.balance, txs: new Map(), totalCost: 0n };
+      q = this.senders.get(sender) ?? {
+        nonce: acct.nonce,
+        balance: acct.balance,
+        txs: new Map(),
+        totalCost: 0n,
+      };
       this.senders.set(sender, q);
     }
     if (tx.nonce < q.nonce) throw new MempoolError("nonce too low");
@@ -139,7 +144,8 @@ export class Mempool {
 
     if (!existing) {
       if (q.txs.size >= this.maxPerSender) throw new MempoolError("txpool is full");
-      if (this.byHash.size >= this.maxTotal && !this.evictCheaperThan(entry)) throw new MempoolError("txpool is full");
+      if (this.byHash.size >= this.maxTotal && !this.evictCheaperThan(entry))
+        throw new MempoolError("txpool is full");
     } else {
       this.byHash.delete(existing.hash);
       q.totalCost -= existing.cost;

@@ -1,17 +1,25 @@
 // The node's implementation of RpcBackend (chain/src/rpc/backend.ts): reads from the store
 // and state views, eth_call/estimateGas on throwaway state views, admission into the mempool.
 import { createEVM } from "@ethereumjs/evm";
-import type { CustomPrecompile, EVMMockBlockchainInterface } from "@ethereumjs/evm";
+import type { EVMMockBlockchainInterface } from "@ethereumjs/evm";
 import type { MerkleStateManager } from "@ethereumjs/statemanager";
 import { getMerkleStateProof } from "@ethereumjs/statemanager";
-import { Account, Address, bigIntToHex, bytesToBigInt, bytesToHex, hexToBytes, setLengthLeft } from "@ethereumjs/util";
+import {
+  Account,
+  Address,
+  bigIntToHex,
+  bytesToBigInt,
+  bytesToHex,
+  hexToBytes,
+  setLengthLeft,
+} from "@ethereumjs/util";
 import { decodeAbiParameters } from "viem";
 import { keccak256 as keccak } from "../crypto/secp256k1.js";
 import { nextBaseFee } from "../execution/block.js";
 import type { Block } from "../execution/block.js";
 import { envToEjsBlock } from "../execution/executor.js";
-import type { BlockEnv } from "../execution/executor.js";
-import { TxDecodeError, prepareTx } from "../execution/tx.js";
+import type { BlockEnv, ExecutionHooks } from "../execution/executor.js";
+import { TxDecodeError, prepareTxAsync } from "../execution/tx.js";
 import { MempoolError } from "../mempool/mempool.js";
 import type { Mempool } from "../mempool/mempool.js";
 import {
@@ -38,7 +46,15 @@ import type {
   StateOverride,
 } from "../rpc/backend.js";
 import type { Chain } from "./chain.js";
-import { decodeTx, firstLogIndexes, formatBlock, formatHeader, formatLog, formatReceipt, formatTx } from "./format.js";
+import {
+  decodeTx,
+  firstLogIndexes,
+  formatBlock,
+  formatHeader,
+  formatLog,
+  formatReceipt,
+  formatTx,
+} from "./format.js";
 
 export const CLIENT_VERSION = `tensorchain/v0.1.0/${process.platform}-${process.arch}/node${process.versions.node}`;
 
@@ -53,8 +69,8 @@ const MAX_FEE_HISTORY = 1024n;
 export interface BackendOptions {
   chain: Chain;
   mempool: Mempool;
-  /** Precompiles of the protocol, so calls see the same EVM as blocks. */
-  precompiles?: CustomPrecompile[];
+  /** The execution hooks of the chain (protocol precompiles), so calls see the same EVM as blocks. */
+  hooks?: ExecutionHooks;
 }
 
 function revertReason(data: Uint8Array): string | undefined {
@@ -161,14 +177,20 @@ export class NodeBackend implements RpcBackend {
     if (!b) return null;
     const receipts = (await this.chain.store.getReceipts(b.hash)) ?? [];
     const first = firstLogIndexes(receipts);
-    return receipts.map((_, i) => formatReceipt(b, receipts, i, decodeTx(b.txs[i]!, this.chain.txCommon).to?.bytes, first[i]!));
+    return receipts.map((_, i) =>
+      formatReceipt(b, receipts, i, decodeTx(b.txs[i]!, this.chain.txCommon).to?.bytes, first[i]!),
+    );
   }
 
   async getTransactionByHash(hash: Hex): Promise<RpcTransaction | null> {
     const loc = await this.chain.store.getTxLocation(hexToBytes(hash));
     if (loc) {
       const b = await this.chain.store.getBlockByNumber(loc.blockNumber);
-      if (b) return formatTx(decodeTx(b.txs[loc.index]!, this.chain.txCommon), b.senders[loc.index]!, { block: b, index: loc.index });
+      if (b)
+        return formatTx(decodeTx(b.txs[loc.index]!, this.chain.txCommon), b.senders[loc.index]!, {
+          block: b,
+          index: loc.index,
+        });
     }
     const pooled = this.o.mempool.get(hash.toLowerCase() as Hex);
     return pooled ? formatTx(pooled.p.tx, pooled.p.sender.bytes) : null;
@@ -233,7 +255,11 @@ export class NodeBackend implements RpcBackend {
     const { block } = await this.stateAt(ref);
     // A fresh view: proofs read the trie itself, so no cache may hide a node.
     const state = this.chain.openView(block.header.stateRoot);
-    const p = await getMerkleStateProof(state, new Address(hexToBytes(address)), slots.map((s) => setLengthLeft(hexToBytes(s), 32)));
+    const p = await getMerkleStateProof(
+      state,
+      new Address(hexToBytes(address)),
+      slots.map((s) => setLengthLeft(hexToBytes(s), 32)),
+    );
     return {
       address: address.toLowerCase() as HexAddress,
       accountProof: p.accountProof,
@@ -247,11 +273,15 @@ export class NodeBackend implements RpcBackend {
 
   // ---------------------------------------------------------------- calls
 
-  private async applyOverrides(state: MerkleStateManager, overrides: StateOverride | undefined): Promise<void> {
+  private async applyOverrides(
+    state: MerkleStateManager,
+    overrides: StateOverride | undefined,
+  ): Promise<void> {
     if (!overrides) return;
     for (const [addr, o] of Object.entries(overrides)) {
       const a = new Address(hexToBytes(addr as Hex));
-      if (o.state && o.stateDiff) throw new InvalidParamsError(`account ${addr} has both 'state' and 'stateDiff'`);
+      if (o.state && o.stateDiff)
+        throw new InvalidParamsError(`account ${addr} has both 'state' and 'stateDiff'`);
       const acct = (await state.getAccount(a)) ?? new Account();
       if (o.balance !== undefined) acct.balance = o.balance;
       if (o.nonce !== undefined) acct.nonce = o.nonce;
@@ -259,10 +289,12 @@ export class NodeBackend implements RpcBackend {
       if (o.code !== undefined) await state.putCode(a, hexToBytes(o.code));
       if (o.state) {
         await state.clearStorage(a);
-        for (const [k, v] of Object.entries(o.state)) await state.putStorage(a, setLengthLeft(hexToBytes(k as Hex), 32), hexToBytes(v));
+        for (const [k, v] of Object.entries(o.state))
+          await state.putStorage(a, setLengthLeft(hexToBytes(k as Hex), 32), hexToBytes(v));
       }
       if (o.stateDiff) {
-        for (const [k, v] of Object.entries(o.stateDiff)) await state.putStorage(a, setLengthLeft(hexToBytes(k as Hex), 32), hexToBytes(v));
+        for (const [k, v] of Object.entries(o.stateDiff))
+          await state.putStorage(a, setLengthLeft(hexToBytes(k as Hex), 32), hexToBytes(v));
       }
     }
   }
@@ -290,13 +322,18 @@ export class NodeBackend implements RpcBackend {
       common: this.chain.common,
       stateManager: state,
       blockchain: this.blockchain,
-      customPrecompiles: this.o.precompiles,
+      customPrecompiles: this.o.hooks?.precompiles,
     });
+    this.o.hooks?.onEvmCreated?.(evm);
     const ejsBlock = envToEjsBlock(this.chain.common, this.envOf(block));
     return { block, state, evm, ejsBlock };
   }
 
-  private async runCallOnce(ctx: Awaited<ReturnType<NodeBackend["callContext"]>>, req: CallRequest, gasLimit: bigint) {
+  private async runCallOnce(
+    ctx: Awaited<ReturnType<NodeBackend["callContext"]>>,
+    req: CallRequest,
+    gasLimit: bigint,
+  ) {
     const caller = new Address(hexToBytes(req.from ?? "0x0000000000000000000000000000000000000000"));
     await ctx.state.checkpoint();
     try {
@@ -332,8 +369,10 @@ export class NodeBackend implements RpcBackend {
   }
 
   private throwExecError(err: { error: string }, returnValue: Uint8Array): never {
-    if (err.error === "revert") throw new ExecutionRevertedError(revertReason(returnValue), bytesToHex(returnValue));
-    if (err.error === "insufficient balance") throw new TxRejectedError("insufficient funds for gas * price + value");
+    if (err.error === "revert")
+      throw new ExecutionRevertedError(revertReason(returnValue), bytesToHex(returnValue));
+    if (err.error === "insufficient balance")
+      throw new TxRejectedError("insufficient funds for gas * price + value");
     throw new RpcBackendError(-32000, err.error);
   }
 
@@ -343,7 +382,8 @@ export class NodeBackend implements RpcBackend {
     const intrinsic = this.intrinsic(req);
     if (req.gas !== undefined && req.gas < intrinsic) throw new TxRejectedError("intrinsic gas too low");
     const res = await this.runCallOnce(ctx, req, cap > intrinsic ? cap - intrinsic : 0n);
-    if (res.execResult.exceptionError) this.throwExecError(res.execResult.exceptionError, res.execResult.returnValue);
+    if (res.execResult.exceptionError)
+      this.throwExecError(res.execResult.exceptionError, res.execResult.returnValue);
     return bytesToHex(res.execResult.returnValue);
   }
 
@@ -363,7 +403,8 @@ export class NodeBackend implements RpcBackend {
     if (hi0 < intrinsic) throw new TxRejectedError("intrinsic gas too low");
     const first = await this.runCallOnce(ctx, req, hi0 - intrinsic);
     if (first.execResult.exceptionError) {
-      if (first.execResult.exceptionError.error === "revert") this.throwExecError(first.execResult.exceptionError, first.execResult.returnValue);
+      if (first.execResult.exceptionError.error === "revert")
+        this.throwExecError(first.execResult.exceptionError, first.execResult.returnValue);
       throw new RpcBackendError(-32000, `gas required exceeds allowance (${hi0})`);
     }
     const ok = async (g: bigint) => {
@@ -393,11 +434,16 @@ export class NodeBackend implements RpcBackend {
     return SUGGESTED_TIP;
   }
 
-  async feeHistory(blockCount: bigint, newest: BlockRef, rewardPercentiles?: number[]): Promise<RpcFeeHistory> {
+  async feeHistory(
+    blockCount: bigint,
+    newest: BlockRef,
+    rewardPercentiles?: number[],
+  ): Promise<RpcFeeHistory> {
     if (rewardPercentiles) {
       for (let i = 0; i < rewardPercentiles.length; i++) {
         const p = rewardPercentiles[i]!;
-        if (p < 0 || p > 100 || (i > 0 && p < rewardPercentiles[i - 1]!)) throw new InvalidParamsError("invalid reward percentile");
+        if (p < 0 || p > 100 || (i > 0 && p < rewardPercentiles[i - 1]!))
+          throw new InvalidParamsError("invalid reward percentile");
       }
     }
     const head = await this.resolveForState(newest);
@@ -416,7 +462,11 @@ export class NodeBackend implements RpcBackend {
       if (rewardPercentiles) rewards.push(await this.blockRewards(b, rewardPercentiles));
     }
     if (last) baseFees.push(bigIntToHex(nextBaseFee(last.header)));
-    const out: RpcFeeHistory = { oldestBlock: bigIntToHex(oldest), baseFeePerGas: baseFees, gasUsedRatio: ratios };
+    const out: RpcFeeHistory = {
+      oldestBlock: bigIntToHex(oldest),
+      baseFeePerGas: baseFees,
+      gasUsedRatio: ratios,
+    };
     if (rewardPercentiles) out.reward = rewards;
     return out;
   }
@@ -425,7 +475,9 @@ export class NodeBackend implements RpcBackend {
   private async blockRewards(b: Block, percentiles: number[]): Promise<Hex[]> {
     if (b.txs.length === 0) return percentiles.map(() => "0x0");
     const receipts = (await this.chain.store.getReceipts(b.hash)) ?? [];
-    const items = receipts.map((r, i) => ({ tip: r.effectiveGasPrice - b.header.baseFeePerGas, gas: r.gasUsed, i })).sort((x, y) => (x.tip < y.tip ? -1 : x.tip > y.tip ? 1 : 0));
+    const items = receipts
+      .map((r, i) => ({ tip: r.effectiveGasPrice - b.header.baseFeePerGas, gas: r.gasUsed, i }))
+      .sort((x, y) => (x.tip < y.tip ? -1 : x.tip > y.tip ? 1 : 0));
     const out: Hex[] = [];
     let idx = 0;
     let sum = items[0]!.gas;
@@ -450,7 +502,7 @@ export class NodeBackend implements RpcBackend {
       throw new InvalidParamsError("invalid raw transaction hex");
     }
     try {
-      const p = prepareTx(bytes, this.chain.txCommon);
+      const p = await prepareTxAsync(bytes, this.chain.txCommon, this.chain.recoverPool);
       return await this.o.mempool.add(p);
     } catch (e) {
       if (e instanceof TxDecodeError || e instanceof MempoolError) throw new TxRejectedError(e.message);
@@ -472,9 +524,12 @@ export class NodeBackend implements RpcBackend {
       blocks = [b];
     } else {
       const from = await this.resolveNumber(filter.fromBlock ?? "latest");
-      const to = await this.resolveNumber(filter.toBlock ?? "latest");
+      const head = this.blockNumber();
+      const toRef = await this.resolveNumber(filter.toBlock ?? "latest");
+      const to = toRef > head ? head : toRef;
       if (from > to) return [];
-      if (to - from + 1n > MAX_LOG_BLOCK_RANGE) throw new LimitExceededError(`block range exceeds the limit of ${MAX_LOG_BLOCK_RANGE} blocks`);
+      if (to - from + 1n > MAX_LOG_BLOCK_RANGE)
+        throw new LimitExceededError(`block range exceeds the limit of ${MAX_LOG_BLOCK_RANGE} blocks`);
       blocks = [];
       for (let n = from; n <= to; n++) {
         const b = await this.chain.store.getBlockByNumber(n);
@@ -506,8 +561,9 @@ export class NodeBackend implements RpcBackend {
     return out;
   }
 
+  /** A range bound: numbers beyond the head are kept (a range starting there is empty). */
   private async resolveNumber(ref: BlockRef): Promise<bigint> {
-    if (typeof ref === "bigint") return ref > this.blockNumber() ? this.blockNumber() : ref;
+    if (typeof ref === "bigint") return ref;
     const b = await this.resolveForState(ref);
     return b.header.number;
   }
@@ -538,13 +594,17 @@ function bloomBits(v: Uint8Array): [number, number][] {
   return out;
 }
 
-
 function bloomHas(bloom: Uint8Array, v: Uint8Array): boolean {
   return bloomBits(v).every(([byte, mask]) => (bloom[byte]! & mask) !== 0);
 }
 
-function bloomMayMatch(bloom: Uint8Array, addresses: string[] | undefined, topics: (string[] | null)[] | undefined): boolean {
-  if (addresses && addresses.length && !addresses.some((a) => bloomHas(bloom, hexToBytes(a as Hex)))) return false;
+function bloomMayMatch(
+  bloom: Uint8Array,
+  addresses: string[] | undefined,
+  topics: (string[] | null)[] | undefined,
+): boolean {
+  if (addresses && addresses.length && !addresses.some((a) => bloomHas(bloom, hexToBytes(a as Hex))))
+    return false;
   for (const t of topics ?? []) {
     if (t && t.length && !t.some((x) => bloomHas(bloom, hexToBytes(x as Hex)))) return false;
   }

@@ -58,7 +58,12 @@ export class Chain {
   }
 
   /** Open the data dir; on an empty one, write the genesis block. */
-  static async open(opts: { dataDir: string; genesis: Genesis; common: Common; hooks?: ExecutionHooks }): Promise<Chain> {
+  static async open(opts: {
+    dataDir: string;
+    genesis: Genesis;
+    common: Common;
+    hooks?: ExecutionHooks;
+  }): Promise<Chain> {
     const store = await ChainStore.open(opts.dataDir);
     const id = genesisId(opts.genesis);
     let head = store.getHead();
@@ -70,7 +75,9 @@ export class Chain {
       const stored = await store.getGenesisId();
       if (!stored || !equalsBytes(stored, id)) {
         await store.close();
-        throw new StoreError(`data dir ${opts.dataDir} belongs to another genesis (stored ${stored ? bytesToHex(stored) : "none"}, given ${bytesToHex(id)})`);
+        throw new StoreError(
+          `data dir ${opts.dataDir} belongs to another genesis (stored ${stored ? bytesToHex(stored) : "none"}, given ${bytesToHex(id)})`,
+        );
       }
     }
     const executor = await Executor.create({
@@ -175,7 +182,11 @@ export class Chain {
   }
 
   /** Execute given transactions as the next block (build: skip invalid ones; verify: fail on them). */
-  async executeCandidate(env: BlockEnv, txs: PreparedTx[], mode: "build" | "verify"): Promise<ExecutedCandidate> {
+  async executeCandidate(
+    env: BlockEnv,
+    txs: PreparedTx[],
+    mode: "build" | "verify",
+  ): Promise<ExecutedCandidate> {
     const executed = await this.executor.executeBlock(env, txs, mode);
     return { block: this.toBlock(executed), executed };
   }
@@ -187,8 +198,10 @@ export class Chain {
     if (!equalsBytes(h.parentHash, parent.hash) || h.number !== parent.header.number + 1n) {
       throw new InvalidBlockError(`block ${h.number} does not extend the head ${parent.header.number}`);
     }
-    if (h.timestamp < parent.header.timestamp) throw new InvalidBlockError("block timestamp before its parent's");
-    if (h.gasLimit !== parent.header.gasLimit) throw new InvalidBlockError("block gas limit differs from its parent's");
+    if (h.timestamp < parent.header.timestamp)
+      throw new InvalidBlockError("block timestamp before its parent's");
+    if (h.gasLimit !== parent.header.gasLimit)
+      throw new InvalidBlockError("block gas limit differs from its parent's");
     if (h.baseFeePerGas !== nextBaseFee(parent.header)) throw new InvalidBlockError("wrong base fee");
     let txs: PreparedTx[];
     try {
@@ -206,10 +219,17 @@ export class Chain {
       mixHash: h.mixHash,
       extraData: h.extraData,
     };
-    const executed = await this.executor.executeBlock(env, txs, "verify");
+    let executed: ExecutedBlock;
+    try {
+      executed = await this.executor.executeBlock(env, txs, "verify");
+    } catch (e) {
+      // Trie nodes the failed execution wrote must not reach the next commit.
+      this.store.trie.discardPending();
+      throw e;
+    }
     const mine = this.toBlock(executed);
     if (!equalsBytes(mine.hash, block.hash)) {
-      await this.executor.discard(executed);
+      await this.discardBlock({ block: mine, executed });
       const what = !equalsBytes(mine.header.stateRoot, h.stateRoot)
         ? "state root"
         : !equalsBytes(mine.header.receiptsRoot, h.receiptsRoot)

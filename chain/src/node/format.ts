@@ -5,7 +5,14 @@ import { Capability, createTxFromRLP } from "@ethereumjs/tx";
 import type { TypedTransaction } from "@ethereumjs/tx";
 import type { Common } from "@ethereumjs/common";
 import { bigIntToHex, bytesToHex, intToHex } from "@ethereumjs/util";
-import { EMPTY_BLOOM, EMPTY_OMMERS_HASH, EMPTY_TRIE_ROOT, ZERO_HASH, encodeHeader, logsBloom } from "../execution/block.js";
+import {
+  EMPTY_BLOOM,
+  EMPTY_OMMERS_HASH,
+  EMPTY_TRIE_ROOT,
+  ZERO_HASH,
+  encodeHeader,
+  logsBloom,
+} from "../execution/block.js";
 import type { Block, Receipt } from "../execution/block.js";
 import type { Address, Hex, RpcBlock, RpcLog, RpcReceipt, RpcTransaction } from "../rpc/backend.js";
 
@@ -16,7 +23,9 @@ const h = (b: Uint8Array): Hex => bytesToHex(b);
 function blockSize(b: Block): number {
   const header = encodeHeader(b.header).length;
   let txs = 0;
-  for (const t of b.txs) txs += t[0]! >= 0xc0 ? t.length : t.length + (t.length < 56 ? 1 : 1 + Math.ceil(Math.log2(t.length + 1) / 8));
+  for (const t of b.txs)
+    txs +=
+      t[0]! >= 0xc0 ? t.length : t.length + (t.length < 56 ? 1 : 1 + Math.ceil(Math.log2(t.length + 1) / 8));
   const listLen = (n: number) => n + (n < 56 ? 1 : 1 + Math.ceil(Math.log2(n + 1) / 8));
   return listLen(header + listLen(txs) + 1 + 1);
 }
@@ -53,7 +62,9 @@ export function formatHeader(b: Block): RpcBlock {
 
 export function formatBlock(b: Block, full: boolean, common: Common): RpcBlock {
   const out = formatHeader(b);
-  out.transactions = full ? b.txs.map((_, i) => formatTx(decodeTx(b.txs[i]!, common), b.senders[i]!, { block: b, index: i })) : b.txHashes.map(h);
+  out.transactions = full
+    ? b.txs.map((_, i) => formatTx(decodeTx(b.txs[i]!, common), b.senders[i]!, { block: b, index: i }))
+    : b.txHashes.map(h);
   out.uncles = [];
   out.withdrawals = [];
   return out;
@@ -63,9 +74,18 @@ export function decodeTx(raw: Uint8Array, common: Common): TypedTransaction {
   return createTxFromRLP(raw, { common });
 }
 
-export function formatTx(tx: TypedTransaction, sender: Uint8Array, at?: { block: Block; index: number }): RpcTransaction {
+export function formatTx(
+  tx: TypedTransaction,
+  sender: Uint8Array,
+  at?: { block: Block; index: number },
+): RpcTransaction {
   const is1559 = tx.supports(Capability.EIP1559FeeMarket);
-  const t = tx as TypedTransaction & { gasPrice?: bigint; maxFeePerGas?: bigint; maxPriorityFeePerGas?: bigint; accessList?: [Uint8Array, Uint8Array[]][] };
+  const t = tx as TypedTransaction & {
+    gasPrice?: bigint;
+    maxFeePerGas?: bigint;
+    maxPriorityFeePerGas?: bigint;
+    accessList?: [Uint8Array, Uint8Array[]][];
+  };
   let gasPrice: bigint;
   if (is1559) {
     if (at) {
@@ -94,7 +114,10 @@ export function formatTx(tx: TypedTransaction, sender: Uint8Array, at?: { block:
   if (tx.type !== 0 || tx.supports(Capability.EIP155ReplayProtection)) out.chainId = q(tx.common.chainId());
   if (tx.type !== 0) {
     out.yParity = q(tx.v ?? 0n);
-    out.accessList = (t.accessList ?? []).map(([address, keys]) => ({ address: h(address), storageKeys: keys.map(h) }));
+    out.accessList = (t.accessList ?? []).map(([address, keys]) => ({
+      address: h(address),
+      storageKeys: keys.map(h),
+    }));
   }
   if (is1559) {
     out.maxFeePerGas = q(t.maxFeePerGas!);
@@ -134,7 +157,13 @@ export function firstLogIndexes(receipts: Receipt[]): number[] {
   return out;
 }
 
-export function formatReceipt(b: Block, receipts: Receipt[], index: number, to: Uint8Array | undefined, firstLogIndex: number): RpcReceipt {
+export function formatReceipt(
+  b: Block,
+  receipts: Receipt[],
+  index: number,
+  to: Uint8Array | undefined,
+  firstLogIndex: number,
+): RpcReceipt {
   const r = receipts[index]!;
   return {
     transactionHash: h(b.txHashes[index]!),

@@ -1,7 +1,6 @@
 // Wiring only: build the node's modules in order (store → execution → mempool → producer →
 // rpc) under one AbortController, and stop them in reverse order.
 import { Address, hexToBytes } from "@ethereumjs/util";
-import type { CustomPrecompile } from "@ethereumjs/evm";
 import { makeCommon } from "../execution/common.js";
 import type { ExecutionHooks } from "../execution/executor.js";
 import type { Genesis } from "../genesis/schema.js";
@@ -65,8 +64,7 @@ export class TensorchainNode {
       },
       ...o.mempool,
     });
-    const precompiles: CustomPrecompile[] | undefined = o.hooks?.precompiles;
-    const backend = new NodeBackend({ chain, mempool, precompiles });
+    const backend = new NodeBackend({ chain, mempool, hooks: o.hooks });
     const node = new TensorchainNode(chain, mempool, backend, logger);
     try {
       if (o.produceBlocks !== false && o.validator) {
@@ -81,8 +79,18 @@ export class TensorchainNode {
         node.producer.start();
       }
       if (o.rpc) {
-        const rpcLogger: RpcLogger = { debug() {}, info() {}, warn: (m) => logger.error(m), error: (m) => logger.error(m) };
-        const server = await startRpcServer({ backend, host: o.rpc.host, port: o.rpc.port, logger: rpcLogger });
+        const rpcLogger: RpcLogger = {
+          debug() {},
+          info() {},
+          warn: (m) => logger.error(m),
+          error: (m) => logger.error(m),
+        };
+        const server = await startRpcServer({
+          backend,
+          host: o.rpc.host,
+          port: o.rpc.port,
+          logger: rpcLogger,
+        });
         node.rpcUrl = server.url;
         node.rpcPort = server.port;
         node.closeRpc = () => server.close();

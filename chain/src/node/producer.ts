@@ -25,16 +25,19 @@ export class BlockProducer {
 
   private schedule(at: number): void {
     if (this.o.signal.aborted) return;
-    this.timer = setTimeout(() => {
-      this.running = this.produce()
-        .catch((e: unknown) => this.o.log(`block production failed: ${(e as Error).stack ?? String(e)}`))
-        .finally(() => {
-          this.running = undefined;
-          // Keep the cadence: the next slot is one block time after this one was due,
-          // or now when the block took longer than that.
-          this.schedule(Math.max(at + this.o.blockTimeMs, Date.now()));
-        });
-    }, Math.max(0, at - Date.now()));
+    this.timer = setTimeout(
+      () => {
+        this.running = this.produce()
+          .catch((e: unknown) => this.o.log(`block production failed: ${(e as Error).stack ?? String(e)}`))
+          .finally(() => {
+            this.running = undefined;
+            // Keep the cadence: the next slot is one block time after this one was due,
+            // or now when the block took longer than that.
+            this.schedule(Math.max(at + this.o.blockTimeMs, Date.now()));
+          });
+      },
+      Math.max(0, at - Date.now()),
+    );
   }
 
   /** Build and commit one block now. */

@@ -89,7 +89,32 @@ function checkSafeInt(v: number, what: string, min = 0): void {
     throw new EpochInputError(`${what}: expected an integer ≥ ${min}, got ${v}`);
 }
 
-/** Validates one sparse row; `seen`/`stamp` detect duplicate UIDs without clearing a set per row. */
+/** Validates one entry of a sparse row; `seen`/`stamp` detect duplicate UIDs without clearing a set per row. */
+function checkEntry(
+  j: number,
+  v: number,
+  n: number,
+  maxValue: number,
+  uid: number,
+  kind: "weights" | "bonds",
+  seen: Int32Array,
+  stamp: number,
+): void {
+  // Positive range tests, so NaN fails them too; (j | 0) === j: an integer.
+  if (!(j >= 0 && j < n && (j | 0) === j))
+    throw new EpochInputError(`uid ${uid} ${kind}: uid ${j} out of range [0, ${n})`);
+  if (!(v >= 0 && v <= maxValue && Math.floor(v) === v))
+    throw new EpochInputError(`uid ${uid} ${kind}: value ${v} at uid ${j} out of range [0, ${maxValue}]`);
+  if (seen[j] === stamp) throw new EpochInputError(`uid ${uid} ${kind}: duplicate uid ${j}`);
+  seen[j] = stamp;
+}
+
+function checkLengths(row: SparseRow, uid: number, kind: "weights" | "bonds"): void {
+  if (row.uids.length !== row.values.length)
+    throw new EpochInputError(`uid ${uid} ${kind}: ${row.uids.length} uids but ${row.values.length} values`);
+}
+
+/** Validates a whole sparse row that the epoch does not otherwise read. */
 function checkRow(
   row: SparseRow,
   n: number,
@@ -99,22 +124,9 @@ function checkRow(
   seen: Int32Array,
   stamp: number,
 ): void {
-  // The label is built only on error: this runs once per row of a 4096-UID subnet.
-  const what = (): string => `uid ${uid} ${kind}`;
-  const { uids, values } = row;
-  if (uids.length !== values.length)
-    throw new EpochInputError(`${what()}: ${uids.length} uids but ${values.length} values`);
-  for (let k = 0; k < uids.length; k++) {
-    const j = uids[k]!;
-    const v = values[k]!;
-    // Written as positive range tests so NaN fails them too; (j | 0) === j: an integer.
-    if (!(j >= 0 && j < n && (j | 0) === j))
-      throw new EpochInputError(`${what()}: uid ${j} out of range [0, ${n})`);
-    if (!(v >= 0 && v <= maxValue && Math.floor(v) === v))
-      throw new EpochInputError(`${what()}: value ${v} at uid ${j} out of range [0, ${maxValue}]`);
-    if (seen[j] === stamp) throw new EpochInputError(`${what()}: duplicate uid ${j}`);
-    seen[j] = stamp;
-  }
+  checkLengths(row, uid, kind);
+  for (let k = 0; k < row.uids.length; k++)
+    checkEntry(row.uids[k]!, row.values[k]!, n, maxValue, uid, kind, seen, stamp);
 }
 
 /**
@@ -375,16 +387,21 @@ function buildWeights(
   for (let i = 0; i < n; i++) {
     const nr = neurons[i]!;
     const r = rowOf[i]!;
-    checkRow(nr.weights, n, U16_MAX, i, "weights", seen, 2 * i);
-    if (r < 0 || !nr.validatorPermit) continue;
+    if (r < 0 || !nr.validatorPermit) {
+      checkRow(nr.weights, n, U16_MAX, i, "weights", seen, 2 * i);
+      continue;
+    }
+    checkLengths(nr.weights, i, "weights");
     const { uids, values } = nr.weights;
     const lastUpdate = nr.lastUpdate;
     let count = 0;
     for (let k = 0; k < uids.length; k++) {
       const j = uids[k]!;
+      const v = values[k]!;
+      checkEntry(j, v, n, U16_MAX, i, "weights", seen, 2 * i);
       if (j === i || lastUpdate <= registeredAt[j]!) continue;
       keptCols[count] = j;
-      keptVals[count++] = values[k]!;
+      keptVals[count++] = v;
     }
     writeNormalizedRow(w, n, r, keptCols, keptVals, count);
   }
@@ -414,13 +431,18 @@ function emaBondsInPlace(
   for (let i = 0; i < n; i++) {
     const nr = neurons[i]!;
     const r = rowOf[i]!;
-    checkRow(nr.bonds, n, ONE, i, "bonds", seen, 2 * i + 1);
-    if (r < 0) continue;
+    if (r < 0) {
+      checkRow(nr.bonds, n, ONE, i, "bonds", seen, 2 * i + 1);
+      continue;
+    }
+    checkLengths(nr.bonds, i, "bonds");
     const base = r * n;
     const { uids, values } = nr.bonds;
     for (let k = 0; k < uids.length; k++) {
       const j = uids[k]!;
-      if (registeredAt[j]! <= lastEpochBlock) prev[j] = values[k]!;
+      const v = values[k]!;
+      checkEntry(j, v, n, ONE, i, "bonds", seen, 2 * i + 1);
+      if (registeredAt[j]! <= lastEpochBlock) prev[j] = v;
     }
     for (let j = 0; j < n; j++) {
       const p = prev[j]!;
@@ -533,10 +555,8 @@ export function runEpoch(input: EpochInput): EpochOutput {
   const { trust, rawIncentive } = clipTrustIncentive(w, rows, n, consensus, rowStake);
   const incentive = normalizeExact(toBigInts(rawIncentive));
 
-  // 9. Bonds: previous rows with columns of newly registered UIDs reset, then the EMA
-  // B = (α·W + (1−α)·B_prev) with α = (65535 − bondsMovingAverage)/65535, floored; the
-  // numerator is below 65535·2^32 < 2^48.
-  // B overwrites the clipped weights in place (nothing reads them afterwards).
+  // 9. Bonds: EMA of the clipped weights over the previous bonds (reset towards UIDs registered
+  // after the previous epoch), in place over the clipped weights, which nothing reads later.
   const b = w;
   const colSum = emaBondsInPlace(
     b,
@@ -557,7 +577,9 @@ export function runEpoch(input: EpochInput): EpochOutput {
   }
   const dividends = normalizeExact(divRaw);
 
-  // 11. Emission.
+  // 11. Emission: owner cut, then R = E − cut split half by incentive, half by dividends,
+  // with the fallbacks (no incentive → validators by active stake, else by stake, else not
+  // minted; incentive without dividends → miners), all in one exact apportionment of R.
   const E = input.emission;
   const ownerEmission = (E * BigInt(params.ownerCutPercent)) / 100n;
   const R = E - ownerEmission;
@@ -585,6 +607,7 @@ export function runEpoch(input: EpochInput): EpochOutput {
   const amounts = apportion(R, shares);
   if (!shares.some((s) => s > 0n)) unminted = R;
 
+  // Bond rows are stored only for UIDs holding a new permit (end of step 10).
   const out: EpochNeuronOutput[] = new Array<EpochNeuronOutput>(n);
   for (let i = 0; i < n; i++) {
     const r = rowOf[i]!;

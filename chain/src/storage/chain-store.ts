@@ -92,7 +92,8 @@ export class ChainStore {
     const headHash = await db.get(K_HEAD);
     if (headHash) {
       const head = await store.getBlockByHash(headHash);
-      if (!head) throw new StoreError(`database at ${dir} is corrupt: head block ${bytesToHex(headHash)} is missing`);
+      if (!head)
+        throw new StoreError(`database at ${dir} is corrupt: head block ${bytesToHex(headHash)} is missing`);
       store.head = head;
     }
     return store;
@@ -171,9 +172,7 @@ export class ChainStore {
       loc.set(nb, 0);
       new DataView(loc.buffer).setUint32(8, i);
       batch.put(prefixed(P_TX, block.txHashes[i]!), loc);
-      const h = bytesToHex(block.txHashes[i]!);
-      hashes.push(h);
-      this.recentTx.set(h, { blockNumber: n, index: i });
+      hashes.push(bytesToHex(block.txHashes[i]!));
     }
     this.trie.takeInto(batch);
     batch.put(K_HEAD, block.hash);
@@ -188,7 +187,9 @@ export class ChainStore {
     this.blocks.set(key, block);
     this.receipts.set(key, receipts);
     this.hashes.set(n, block.hash);
+    hashes.forEach((h, i) => this.recentTx.set(h, { blockNumber: n, index: i }));
     this.recentTxOrder.push(hashes);
-    while (this.recentTxOrder.length > 64) for (const h of this.recentTxOrder.shift()!) this.recentTx.delete(h);
+    while (this.recentTxOrder.length > 64)
+      for (const h of this.recentTxOrder.shift()!) this.recentTx.delete(h);
   }
 }

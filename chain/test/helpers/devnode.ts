@@ -16,6 +16,12 @@ import { deriveAccounts } from "../../src/crypto/dev-accounts.js";
 import type { DevAccount } from "../../src/crypto/dev-accounts.js";
 import { DEV_CHAIN_ID } from "../../src/genesis/schema.js";
 
+/**
+ * viem `http()` options for tests on a shared, loaded machine: a generous timeout and no
+ * automatic retry (a retried eth_sendRawTransaction would come back "already known").
+ */
+export const RPC_OPTS = { timeout: 60_000, retryCount: 0 } as const;
+
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../bin/tensorchain.js");
 
 export interface DevNodeOptions {
@@ -63,7 +69,17 @@ export async function startDevNode(opts: DevNodeOptions = {}): Promise<DevNode> 
   let log = "";
 
   const launch = async (): Promise<void> => {
-    const args = [BIN, "start", "--dev", "--data-dir", dataDir, "--rpc-port", String(port), "--block-time", String(blockTime)];
+    const args = [
+      BIN,
+      "start",
+      "--dev",
+      "--data-dir",
+      dataDir,
+      "--rpc-port",
+      String(port),
+      "--block-time",
+      String(blockTime),
+    ];
     const p = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
     proc = p;
     live.add(p);

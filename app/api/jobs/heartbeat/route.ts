@@ -1,0 +1,9 @@
+// POST /api/jobs/heartbeat — signed by a registered worker key (lib/jobs/handlers.ts).
+import { jobHandlers } from "@/lib/jobs/handlers";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+export function POST(request: Request): Promise<Response> {
+  return jobHandlers.heartbeat(request);
+}

@@ -1,0 +1,34 @@
+// The node's entry points into the protocol state: the executor's endBlock hook (emission and
+// epochs, inside the block's checkpoint) and read-only stores for RPC and consensus queries.
+import type { StateManagerInterface } from "@ethereumjs/common";
+import type { ProtocolParams } from "../params.js";
+import { runBlockEnd, type BlockEndResult } from "./block-end.js";
+import { readOnlyPort, stateManagerPort } from "./port.js";
+import { ProtocolStore, type ProtocolEvent } from "./store.js";
+
+export interface ProtocolEndBlockOptions {
+  /** Receives each block's result and protocol events (EpochCompleted ...) for logs/metrics. */
+  onBlockEnd?(block: bigint, result: BlockEndResult, events: readonly ProtocolEvent[]): void;
+}
+
+/** ExecutionHooks.endBlock for the executor: runs the protocol's block-end step on the block's state. */
+export function createProtocolEndBlock(
+  params: ProtocolParams,
+  opts: ProtocolEndBlockOptions = {},
+): (ctx: { state: StateManagerInterface; env: { number: bigint; timestamp: bigint } }) => Promise<void> {
+  return async ({ state, env }) => {
+    const store = new ProtocolStore(stateManagerPort(state), params, Number(env.number), env.timestamp);
+    const result = await runBlockEnd(store);
+    opts.onBlockEnd?.(env.number, result, store.events);
+  };
+}
+
+/** A read-only store over `state` as of block `number` (RPC methods, consensus-set queries). */
+export function readOnlyProtocolStore(
+  state: StateManagerInterface,
+  params: ProtocolParams,
+  number: bigint,
+  timestamp: bigint,
+): ProtocolStore {
+  return new ProtocolStore(readOnlyPort(stateManagerPort(state)), params, Number(number), timestamp);
+}

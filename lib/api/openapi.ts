@@ -1,0 +1,378 @@
+// The OpenAPI 3.1 document of the public REST API (served at /api/v1/openapi.json). Written
+// once here next to the handlers' shared schemas; the API test checks every documented path
+// answers and every route is documented.
+import { DEFAULT_LIMIT, MAX_LIMIT } from "./params";
+
+const str = { type: "string" } as const;
+const int = { type: "integer" } as const;
+const weiStr = { type: "string", pattern: "^\\d+$", description: "amount in wei, decimal" } as const;
+const hash = { type: "string", pattern: "^0x[0-9a-f]{64}$" } as const;
+const addr = { type: "string", pattern: "^0x[0-9a-f]{40}$" } as const;
+const nullable = (s: object) => ({ oneOf: [s, { type: "null" }] });
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+const pageOf = (item: string) => ({
+  type: "object",
+  required: ["items", "nextCursor"],
+  properties: { items: { type: "array", items: ref(item) }, nextCursor: nullable(str) },
+});
+
+const cursorParams = (cursorDescription: string) => [
+  { name: "cursor", in: "query", required: false, schema: str, description: cursorDescription },
+  {
+    name: "limit",
+    in: "query",
+    required: false,
+    schema: { ...int, minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT },
+  },
+];
+const pathParam = (name: string, schema: object) => ({ name, in: "path", required: true, schema });
+
+const errors = {
+  "400": { description: "invalid input", content: { "application/json": { schema: ref("Error") } } },
+  "500": { description: "internal error", content: { "application/json": { schema: ref("Error") } } },
+};
+const notFound = {
+  "404": { description: "not found", content: { "application/json": { schema: ref("Error") } } },
+};
+const ok = (schema: object, description = "OK") => ({
+  "200": { description, content: { "application/json": { schema } } },
+});
+
+export function openApiDocument() {
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Tensorchain explorer API",
+      version: "1.0.0",
+      description:
+        "Indexed chain data (blocks, transactions, addresses, validators, subnets, metagraphs) and the devnet faucet. " +
+        "Errors are `{ error: { code, message } }`. Lists are newest first with cursor pagination: pass a page's `nextCursor` as `?cursor=`.",
+    },
+    servers: [{ url: "/api/v1" }],
+    paths: {
+      "/blocks": {
+        get: {
+          summary: "Latest blocks",
+          parameters: cursorParams("number of the last block of the previous page"),
+          responses: { ...ok(pageOf("Block")), ...errors },
+        },
+      },
+      "/blocks/{number}": {
+        get: {
+          summary: "One block with its transaction hashes",
+          parameters: [pathParam("number", { type: "string", pattern: "^\\d+$" })],
+          responses: {
+            ...ok({
+              allOf: [
+                ref("Block"),
+                { type: "object", properties: { transactions: { type: "array", items: hash } } },
+              ],
+            }),
+            ...errors,
+            ...notFound,
+          },
+        },
+      },
+      "/txs": {
+        get: {
+          summary: "Latest transactions",
+          parameters: cursorParams("<blockNumber>-<transactionIndex> of the last row of the previous page"),
+          responses: { ...ok(pageOf("Transaction")), ...errors },
+        },
+      },
+      "/txs/{hash}": {
+        get: {
+          summary: "One transaction with its receipt fields and logs",
+          parameters: [pathParam("hash", hash)],
+          responses: {
+            ...ok({
+              allOf: [
+                ref("Transaction"),
+                { type: "object", properties: { logs: { type: "array", items: ref("Log") } } },
+              ],
+            }),
+            ...errors,
+            ...notFound,
+          },
+        },
+      },
+      "/addresses/{address}": {
+        get: {
+          summary: "Indexed summary of an address",
+          parameters: [pathParam("address", { type: "string", pattern: "^0x[0-9a-fA-F]{40}$" })],
+          responses: { ...ok(ref("Address")), ...errors, ...notFound },
+        },
+      },
+      "/addresses/{address}/txs": {
+        get: {
+          summary: "Transactions from, to or creating an address",
+          parameters: [
+            pathParam("address", { type: "string", pattern: "^0x[0-9a-fA-F]{40}$" }),
+            ...cursorParams("<blockNumber>-<transactionIndex>"),
+          ],
+          responses: { ...ok(pageOf("Transaction")), ...errors },
+        },
+      },
+      "/validators": {
+        get: {
+          summary: "Validators by stake",
+          responses: {
+            ...ok({ type: "object", properties: { items: { type: "array", items: ref("Validator") } } }),
+            ...errors,
+          },
+        },
+      },
+      "/subnets": {
+        get: {
+          summary: "Subnets",
+          responses: {
+            ...ok({ type: "object", properties: { items: { type: "array", items: ref("Subnet") } } }),
+            ...errors,
+          },
+        },
+      },
+      "/subnets/{netuid}": {
+        get: {
+          summary: "One subnet",
+          parameters: [pathParam("netuid", { ...int, minimum: 0, maximum: 65535 })],
+          responses: { ...ok(ref("Subnet")), ...errors, ...notFound },
+        },
+      },
+      "/subnets/{netuid}/metagraph": {
+        get: {
+          summary: "Latest metagraph snapshot of a subnet",
+          parameters: [pathParam("netuid", { ...int, minimum: 0, maximum: 65535 })],
+          responses: { ...ok(ref("Metagraph")), ...errors, ...notFound },
+        },
+      },
+      "/stats": {
+        get: { summary: "Head, block time and throughput", responses: { ...ok(ref("Stats")), ...errors } },
+      },
+      "/faucet/challenge": {
+        get: {
+          summary: "A proof-of-work challenge for a faucet claim",
+          responses: { ...ok(ref("FaucetChallenge")), ...errors },
+        },
+      },
+      "/faucet": {
+        post: {
+          summary: "Claim devnet TEN",
+          description:
+            "Find `nonce` such that sha256(challenge ‖ nonce) has `difficulty` leading zero bits; the claim is queued and paid by the faucet's sender.",
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  required: ["address", "challenge", "nonce"],
+                  properties: { address: str, challenge: str, nonce: str },
+                },
+              },
+            },
+          },
+          responses: {
+            "202": { description: "queued", content: { "application/json": { schema: ref("FaucetClaim") } } },
+            "403": {
+              description: "address or IP blocked",
+              content: { "application/json": { schema: ref("Error") } },
+            },
+            "429": {
+              description: "a limit was reached (Retry-After)",
+              content: { "application/json": { schema: ref("Error") } },
+            },
+            "503": {
+              description: "faucet disabled, empty or paused",
+              content: { "application/json": { schema: ref("Error") } },
+            },
+            ...errors,
+          },
+        },
+      },
+      "/faucet/stats": {
+        get: { summary: "Faucet totals", responses: { ...ok(ref("FaucetStats")), ...errors } },
+      },
+      "/openapi.json": { get: { summary: "This document", responses: ok({ type: "object" }) } },
+    },
+    components: {
+      schemas: {
+        Error: {
+          type: "object",
+          required: ["error"],
+          properties: {
+            error: { type: "object", required: ["code", "message"], properties: { code: str, message: str } },
+          },
+        },
+        Block: {
+          type: "object",
+          properties: {
+            number: int,
+            hash,
+            parentHash: hash,
+            timestamp: { type: "string", format: "date-time" },
+            miner: addr,
+            gasUsed: int,
+            gasLimit: int,
+            baseFeePerGas: nullable(weiStr),
+            burntFees: weiStr,
+            stateRoot: hash,
+            size: int,
+            txCount: int,
+            extraData: str,
+          },
+        },
+        Transaction: {
+          type: "object",
+          properties: {
+            hash,
+            blockNumber: int,
+            blockHash: hash,
+            transactionIndex: int,
+            timestamp: { type: "string", format: "date-time" },
+            from: addr,
+            to: nullable(addr),
+            value: weiStr,
+            nonce: int,
+            type: int,
+            gas: int,
+            gasPrice: nullable(weiStr),
+            maxFeePerGas: nullable(weiStr),
+            maxPriorityFeePerGas: nullable(weiStr),
+            input: str,
+            methodId: nullable(str),
+            status: { enum: ["success", "reverted"] },
+            gasUsed: int,
+            cumulativeGasUsed: int,
+            effectiveGasPrice: weiStr,
+            fee: weiStr,
+            contractAddress: nullable(addr),
+          },
+        },
+        Log: {
+          type: "object",
+          properties: {
+            logIndex: int,
+            address: addr,
+            topics: { type: "array", items: hash },
+            data: str,
+            eventName: nullable(str),
+            args: { description: "decoded arguments (bigints as decimal strings)" },
+          },
+        },
+        Address: {
+          type: "object",
+          properties: {
+            address: addr,
+            balance: weiStr,
+            balanceBlock: int,
+            txCount: int,
+            firstSeenBlock: int,
+            lastSeenBlock: int,
+            isContract: { type: "boolean" },
+            label: nullable(str),
+          },
+        },
+        Validator: {
+          type: "object",
+          properties: {
+            hotkey: addr,
+            coldkey: addr,
+            moniker: nullable(str),
+            status: { enum: ["active", "inactive", "jailed", "tombstoned"] },
+            stake: weiStr,
+            votingPower: int,
+            jailedUntil: nullable(int),
+            firstSeenBlock: int,
+            updatedAtBlock: int,
+          },
+        },
+        Subnet: {
+          type: "object",
+          properties: {
+            netuid: int,
+            name: nullable(str),
+            owner: addr,
+            registeredAt: int,
+            registeredTxHash: nullable(hash),
+            hyperparams: { type: "object" },
+            taskSpec: nullable({ type: "object" }),
+            neuronCount: int,
+            updatedAtBlock: int,
+          },
+        },
+        Metagraph: {
+          type: "object",
+          properties: {
+            netuid: int,
+            snapshot: nullable({
+              type: "object",
+              properties: {
+                blockNumber: int,
+                epoch: int,
+                neuronCount: int,
+                totalStake: weiStr,
+                emission: weiStr,
+              },
+            }),
+            neurons: {
+              type: "array",
+              items: {
+                type: "object",
+                properties: {
+                  uid: int,
+                  hotkey: addr,
+                  stake: weiStr,
+                  rank: { type: "number" },
+                  trust: { type: "number" },
+                  validatorTrust: { type: "number" },
+                  consensus: { type: "number" },
+                  incentive: { type: "number" },
+                  dividends: { type: "number" },
+                  emission: weiStr,
+                  active: { type: "boolean" },
+                  validatorPermit: { type: "boolean" },
+                },
+              },
+            },
+          },
+        },
+        Stats: {
+          type: "object",
+          properties: {
+            head: nullable(int),
+            headTimestamp: nullable(str),
+            blockTimeMs: nullable({ type: "number" }),
+            txPerSec: nullable({ type: "number" }),
+            txsInWindow: int,
+            windowBlocks: int,
+            totalAccounts: int,
+          },
+        },
+        FaucetChallenge: {
+          type: "object",
+          properties: { challenge: str, difficulty: int, expiresAt: { type: "string", format: "date-time" } },
+        },
+        FaucetClaim: {
+          type: "object",
+          properties: {
+            id: str,
+            address: addr,
+            amount: weiStr,
+            status: { enum: ["queued", "sent", "confirmed", "failed"] },
+          },
+        },
+        FaucetStats: {
+          type: "object",
+          properties: {
+            claims: int,
+            confirmed: int,
+            tokensSent: weiStr,
+            uniqueAddresses: int,
+            paused: nullable(str),
+          },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,93 @@
+// Public REST API latency: the route handlers called as functions (no HTTP server, so the
+// figure is the handler + Prisma + database) over the embedded PGlite server filled with many
+// transactions (generated inside the database with generate_series, in seconds). p50 and p95
+// per endpoint over sequential requests.
+import type { BenchContext, BenchFigure } from "../../scripts/bench-types";
+import type { PrismaClient } from "@prisma/client";
+import * as blocksRoute from "@/app/api/v1/blocks/route";
+import * as txsRoute from "@/app/api/v1/txs/route";
+import * as txRoute from "@/app/api/v1/txs/[hash]/route";
+import * as addressTxsRoute from "@/app/api/v1/addresses/[address]/txs/route";
+import * as statsRoute from "@/app/api/v1/stats/route";
+import { startTestPglite } from "@/lib/indexer/test-db";
+
+const TX_PER_BLOCK = 100;
+const ACCOUNTS = 1_000;
+const hex = (expr: string, width: number) => `'0x' || lpad(to_hex(${expr}), ${width}, '0')`;
+
+async function seed(prisma: PrismaClient, txs: number): Promise<void> {
+  const blocks = Math.ceil(txs / TX_PER_BLOCK);
+  await prisma.$executeRawUnsafe(`
+    INSERT INTO "Block" ("number", "hash", "parentHash", "timestamp", "miner", "gasUsed", "gasLimit", "baseFeePerGas", "stateRoot", "size", "txCount")
+    SELECT n, ${hex("n + 1000000", 64)}, ${hex("n + 999999", 64)}, to_timestamp(1700000000 + n), ${hex("1", 40)},
+           2100000, 300000000, 1000000000, ${hex("7", 64)}, 50000, ${TX_PER_BLOCK}
+    FROM generate_series(0, ${blocks - 1}) AS n`);
+  await prisma.$executeRawUnsafe(`
+    INSERT INTO "Transaction" ("hash", "blockNumber", "blockHash", "transactionIndex", "timestamp", "from", "to", "value", "nonce", "type", "gas",
+      "maxFeePerGas", "maxPriorityFeePerGas", "input", "status", "gasUsed", "cumulativeGasUsed", "effectiveGasPrice")
+    SELECT ${hex("i + 1", 64)}, i / ${TX_PER_BLOCK}, ${hex(`i / ${TX_PER_BLOCK} + 1000000`, 64)}, i % ${TX_PER_BLOCK}, to_timestamp(1700000000 + i / ${TX_PER_BLOCK}),
+           ${hex(`i % ${ACCOUNTS} + 16`, 40)}, ${hex(`(i * 7) % ${ACCOUNTS} + 16`, 40)}, 1000000000000000000, i / ${ACCOUNTS}, 2, 21000,
+           2000000000, 1000000000, '0x', 1, 21000, 21000 * (i % ${TX_PER_BLOCK} + 1), 1000000001
+    FROM generate_series(0, ${txs - 1}) AS i`);
+  await prisma.$executeRawUnsafe(`ANALYZE`);
+}
+
+async function measure(
+  name: string,
+  n: number,
+  call: (i: number) => Promise<Response>,
+): Promise<{ p50: number; p95: number }> {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    const res = await call(i);
+    await res.text();
+    times.push(performance.now() - t0);
+    if (res.status !== 200) throw new Error(`${name}: HTTP ${res.status}`);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: times[Math.floor(n * 0.5)]!, p95: times[Math.floor(n * 0.95)]! };
+}
+
+export default async function apiBench(ctx: BenchContext): Promise<BenchFigure[]> {
+  const txs = ctx.quick ? 20_000 : 200_000;
+  const n = ctx.quick ? 50 : 200;
+  const db = await startTestPglite(4);
+  const g = globalThis as typeof globalThis & { __tensorchainPrisma?: PrismaClient };
+  g.__tensorchainPrisma = db.prisma;
+  try {
+    const t0 = performance.now();
+    await seed(db.prisma, txs);
+    ctx.log(`seeded ${txs} transactions in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const blocks = Math.ceil(txs / TX_PER_BLOCK);
+    const req = (path: string) => new Request(`http://localhost${path}`);
+    const hashOf = (i: number) => `0x${(((i * 7919) % txs) + 1).toString(16).padStart(64, "0")}`;
+    const addrOf = (i: number) => `0x${((i % ACCOUNTS) + 16).toString(16).padStart(40, "0")}`;
+    const cases: [string, (i: number) => Promise<Response>][] = [
+      ["blocks_list", () => blocksRoute.GET(req("/api/v1/blocks?limit=25"))],
+      ["txs_list", () => txsRoute.GET(req("/api/v1/txs?limit=25"))],
+      [
+        "txs_list_deep_cursor",
+        (i) => txsRoute.GET(req(`/api/v1/txs?limit=25&cursor=${(i * 37) % blocks}-50`)),
+      ],
+      ["tx_by_hash", (i) => txRoute.GET(req("/"), { params: Promise.resolve({ hash: hashOf(i) }) })],
+      [
+        "address_txs",
+        (i) => addressTxsRoute.GET(req("/?limit=25"), { params: Promise.resolve({ address: addrOf(i) }) }),
+      ],
+      ["stats", () => statsRoute.GET()],
+    ];
+    const figures: BenchFigure[] = [];
+    for (const [name, call] of cases) {
+      const { p50, p95 } = await measure(name, n, call);
+      ctx.log(`${name}: p50 ${p50.toFixed(2)} ms, p95 ${p95.toFixed(2)} ms`);
+      const notes = `${txs} txs in ${blocks} blocks, ${ACCOUNTS} accounts, ${n} sequential calls, embedded PGlite`;
+      figures.push({ name: `api.${name}_p50`, value: p50, unit: "ms", better: "lower", notes });
+      figures.push({ name: `api.${name}_p95`, value: p95, unit: "ms", better: "lower", notes });
+    }
+    return figures;
+  } finally {
+    delete g.__tensorchainPrisma;
+    await db.stop();
+  }
+}

@@ -1,0 +1,216 @@
+// The job queue through its HTTP routes (the real route modules served by lib/jobs/route-server.ts
+// on embedded PGlite, as in the end-to-end test):
+// - claim latency: signed POST /api/jobs/claim that leases a job, client round trip (signing,
+//   signature recovery, worker key lookup, replay check, the SKIP LOCKED claim). Target p50 ≤ 20 ms.
+// - evaluations/s: a real `tensorchain-worker run` process draining evaluate jobs (claim, blob
+//   cache, isolated session host, heartbeats, signed receipt, complete) vs a bare onnxruntime
+//   session.run loop over the same batches of the same model in this process, both on one
+//   intra-op thread. Target ≥ 90% of bare.
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import * as ort from "onnxruntime-node";
+import { sha256 } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { signWorkerRequest } from "@tensorchain/worker/auth";
+import type { BenchContext, BenchFigure } from "../../scripts/bench-types";
+import { encodeDataset } from "../../worker/src/dataset";
+import { QueueClient } from "../../worker/src/queue-client";
+import { sliceRows } from "../../worker/src/tensor";
+import { classificationDataset, mlp } from "../../worker/test/fixtures/models";
+import { startTestPglite } from "@/lib/indexer/test-db";
+
+const D = 784;
+const HIDDEN = 1024;
+const CLASSES = 10;
+const BATCH = 256;
+const BIN = path.resolve(import.meta.dirname, "../../worker/bin/tensorchain-worker.js");
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(s.length * p))]!;
+}
+
+export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
+  const claims = ctx.quick ? 100 : 500;
+  const items = ctx.quick ? 1024 : 4096;
+  const evaluations = ctx.quick ? 6 : 20;
+  const db = await startTestPglite(1);
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "tc-jobs-bench-"));
+  Object.assign(process.env, {
+    DATABASE_URL: db.url,
+    // One connection: see the PGlite note in lib/jobs/worker-e2e.test.ts.
+    DATABASE_POOL_MAX: "1",
+    DATA_DIR: dataDir,
+    JOB_LEASE_SECONDS: "60",
+    CHAIN_RPC_URL: "http://127.0.0.1:9",
+  });
+  const { startRouteServer } = await import("@/lib/jobs/route-server");
+  const { getPrisma } = await import("@/lib/db/client");
+  const { enqueue } = await import("@/lib/jobs/queue");
+  const { registerWorkerKey } = await import("@/lib/jobs/worker-keys");
+  const server = await startRouteServer();
+  const prisma = getPrisma();
+  const validator = `0x${"ee".repeat(20)}`;
+  const claimer = privateKeyToAccount(generatePrivateKey());
+  const workerKey = generatePrivateKey();
+  const worker = privateKeyToAccount(workerKey);
+  let child: ReturnType<typeof spawn> | undefined;
+  try {
+    await registerWorkerKey(prisma, { worker: claimer.address, validator });
+    await registerWorkerKey(prisma, { worker: worker.address, validator });
+
+    // --- claim latency over HTTP
+    const inferPayload = { modelHash: `0x${"11".repeat(32)}` as const, inputs: {} };
+    for (let i = 0; i < claims + 20; i++) await enqueue("infer", inferPayload);
+    const client = new QueueClient(server.url, claimer, 10_000);
+    for (let i = 0; i < 20; i++) await client.claim(["infer"]); // warm-up: module loading, JIT
+    const latencies: number[] = [];
+    for (let i = 0; i < claims; i++) {
+      const t0 = performance.now();
+      const res = await client.claim(["infer"]);
+      latencies.push(performance.now() - t0);
+      if (res.job === null) throw new Error("the queue ran dry during the claim benchmark");
+    }
+    const p50 = percentile(latencies, 0.5);
+    ctx.log(`claim latency p50 ${p50.toFixed(2)} ms, p95 ${percentile(latencies, 0.95).toFixed(2)} ms`);
+
+    // --- evaluations/s through the queue vs bare onnxruntime
+    const model = mlp(D, HIDDEN, CLASSES);
+    const ds = classificationDataset(items, 11, D, CLASSES);
+    const encoded = encodeDataset(ds);
+    for (const bytes of [model, encoded.bytes]) {
+      const p = `/api/v1/blobs/${sha256(bytes).slice(2)}`;
+      const headers = await signWorkerRequest(claimer, { method: "PUT", path: p, body: bytes });
+      const res = await fetch(server.url + p, { method: "PUT", headers, body: bytes as BodyInit });
+      if (!res.ok) throw new Error(`blob upload answered HTTP ${res.status}`);
+    }
+    const payload = {
+      netuid: 1,
+      uid: 0,
+      hotkey: worker.address,
+      modelHash: sha256(model),
+      taskSpec: {
+        version: 1,
+        taskType: "classification",
+        metric: "accuracy",
+        inputs: [{ name: "x", dtype: "float32", shape: ["N", D] }],
+        outputs: [{ name: "logits", dtype: "float32", shape: ["N", CLASSES] }],
+        dataset: { hash: encoded.hash },
+        batchSize: BATCH,
+      },
+    } as const;
+    const succeeded = () => prisma.job.count({ where: { kind: "evaluate", status: "succeeded" } });
+    const drain = async (n: number) => {
+      for (;;) {
+        const failed = await prisma.job.count({
+          where: { kind: "evaluate", status: { in: ["failed", "dead"] } },
+        });
+        if (failed > 0) throw new Error("an evaluate job failed in the benchmark");
+        if ((await succeeded()) >= n) return;
+        // Polled slowly so it takes little from the worker; the time is read from the rows.
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    };
+    child = spawn(
+      process.execPath,
+      [
+        BIN,
+        "run",
+        "--kinds",
+        "evaluate",
+        "--concurrency",
+        "1",
+        "--threads",
+        "1",
+        "--execution-provider",
+        "cpu",
+        "--poll-interval",
+        "20ms",
+        "--max-backoff",
+        "100ms",
+        "--inference-timeout",
+        "60s",
+        "--memory-limit",
+        "2GiB",
+      ],
+      {
+        env: { ...process.env, WORKER_PRIVATE_KEY: workerKey, TENSORCHAIN_API_URL: server.url },
+        stdio: "ignore",
+      },
+    );
+    // Warm-up: the worker loads and caches the model and the data set.
+    await enqueue("evaluate", payload as never);
+    await drain(1);
+    const since = new Date();
+    for (let i = 0; i < evaluations; i++) await enqueue("evaluate", payload as never);
+    await drain(1 + evaluations);
+    // Database clock: from the first measured job's enqueue to the last completion.
+    const span = await prisma.job.aggregate({
+      where: { kind: "evaluate", createdAt: { gte: since } },
+      _min: { createdAt: true },
+      _max: { completedAt: true },
+    });
+    const queued = evaluations / ((span._max.completedAt!.getTime() - span._min.createdAt!.getTime()) / 1000);
+
+    const bare = await ort.InferenceSession.create(model, {
+      executionProviders: ["cpu"],
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: "all",
+    });
+    const x = ds.inputs.x!;
+    const bareEvaluate = async () => {
+      let correct = 0;
+      for (let start = 0; start < items; start += BATCH) {
+        const rows = sliceRows(x, start, Math.min(items, start + BATCH));
+        const out = await bare.run({ x: new ort.Tensor("float32", rows.data as Float32Array, rows.shape) });
+        const logits = out.logits!.data as Float32Array;
+        for (let r = 0; r < rows.shape[0]!; r++) {
+          let best = 0;
+          for (let c = 1; c < CLASSES; c++)
+            if (logits[r * CLASSES + c]! > logits[r * CLASSES + best]!) best = c;
+          if (best === ds.labels[start + r]) correct++;
+        }
+      }
+      return correct;
+    };
+    await bareEvaluate();
+    const t1 = performance.now();
+    for (let i = 0; i < evaluations; i++) await bareEvaluate();
+    const bareRate = evaluations / ((performance.now() - t1) / 1000);
+    await bare.release();
+    ctx.log(`evaluations/s through the queue ${queued.toFixed(2)}, bare ${bareRate.toFixed(2)}`);
+
+    return [
+      {
+        name: "jobs.claim_latency_p50",
+        value: p50,
+        unit: "ms",
+        better: "lower",
+        target: 20,
+        notes: `${claims} signed claims over HTTP on embedded PGlite (route modules on node:http, no Next.js); p95 ${percentile(latencies, 0.95).toFixed(2)} ms`,
+      },
+      {
+        name: "jobs.evaluations_per_s",
+        value: queued,
+        unit: "evals/s",
+        better: "higher",
+        peer: { name: "bare onnxruntime session.run loop", value: bareRate },
+        target: 0.9 * bareRate,
+        notes: `MLP ${D}-${HIDDEN}-${CLASSES}, ${items} items, batch ${BATCH}, 1 thread; one worker process, ${evaluations} jobs`,
+      },
+    ];
+  } finally {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child!.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+    }
+    await server.close();
+    await prisma.$disconnect();
+    await db.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}

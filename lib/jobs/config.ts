@@ -1,0 +1,71 @@
+// Settings of the job queue, worker authentication and the blob store that lib/config.ts does
+// not declare yet (JOB_LEASE_SECONDS and JOB_MAX_ATTEMPTS live there). Validated with zod on
+// first use, like the app's config; these keys are meant to move into lib/config.ts.
+import path from "node:path";
+import { z } from "zod";
+import { getConfig } from "@/lib/config";
+
+const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const posInt = z.coerce.number().int().min(1);
+
+const envSchema = z.object({
+  /** First retry delay after a worker's /fail with retry; doubles per attempt. */
+  JOB_RETRY_BASE_MS: z.preprocess(blankToUndefined, posInt.max(3_600_000).default(5_000)),
+  /** Cap of the exponential retry delay. */
+  JOB_RETRY_MAX_MS: z.preprocess(blankToUndefined, posInt.max(86_400_000).default(600_000)),
+  /** Clock skew allowed on signed worker and worker-key requests (replays are refused within it). */
+  WORKER_AUTH_MAX_SKEW_MS: z.preprocess(blankToUndefined, posInt.min(1_000).max(600_000).default(60_000)),
+  /** Largest blob (model, data set) the store accepts. */
+  BLOB_MAX_BYTES: z.preprocess(blankToUndefined, posInt.max(2 ** 40).default(512 * 2 ** 20)),
+  /** Where blobs are kept; DATA_DIR/blobs when unset. */
+  BLOB_DIR: z.preprocess(blankToUndefined, z.string().min(1).optional()),
+});
+
+export interface JobsConfig {
+  leaseMs: number;
+  maxAttempts: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  authMaxSkewMs: number;
+  blobMaxBytes: number;
+  blobDir: string;
+}
+
+export class JobsConfigError extends Error {
+  override name = "JobsConfigError";
+}
+
+export function parseJobsConfig(
+  env: Record<string, string | undefined>,
+  dataDir: string,
+  base: { leaseSeconds: number; maxAttempts: number },
+): JobsConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new JobsConfigError(
+      `invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
+  }
+  const e = parsed.data;
+  if (e.JOB_RETRY_MAX_MS < e.JOB_RETRY_BASE_MS)
+    throw new JobsConfigError("invalid configuration: JOB_RETRY_MAX_MS must be at least JOB_RETRY_BASE_MS");
+  return {
+    leaseMs: base.leaseSeconds * 1000,
+    maxAttempts: base.maxAttempts,
+    retryBaseMs: e.JOB_RETRY_BASE_MS,
+    retryMaxMs: e.JOB_RETRY_MAX_MS,
+    authMaxSkewMs: e.WORKER_AUTH_MAX_SKEW_MS,
+    blobMaxBytes: e.BLOB_MAX_BYTES,
+    blobDir: path.resolve(e.BLOB_DIR ?? path.join(dataDir, "blobs")),
+  };
+}
+
+let cached: JobsConfig | undefined;
+
+export function getJobsConfig(): JobsConfig {
+  if (cached === undefined) {
+    const app = getConfig();
+    cached = parseJobsConfig(process.env, app.app.dataDir, app.jobs);
+  }
+  return cached;
+}

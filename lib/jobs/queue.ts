@@ -1,0 +1,425 @@
+// The job queue (ARCHITECTURE.md §4) on the app database's Job table.
+//
+// Why not pg-boss or graphile-worker: both keep jobs in their own schema and tables (our Job
+// rows, receipts and portal queries would become a copy), neither has the lease this protocol
+// needs — a lease owned by one worker key, extended by heartbeats, after whose expiry a late
+// result from that worker is refused while the new holder's is accepted (pg-boss has a fixed
+// expireInSeconds and no owner; graphile-worker a fixed 4-hour lock) — and both rely on
+// session-level machinery (advisory locks for maintenance, LISTEN/NOTIFY, a pool of several
+// sessions) that the embedded PGlite socket server, one backend shared by every connection,
+// does not isolate per connection. What they would give us is one statement:
+// `SELECT … FOR UPDATE SKIP LOCKED` in an UPDATE, which is below.
+//
+// All times (runAt, leaseUntil) come from the database clock, so several app instances with
+// skewed clocks agree on when a lease expired. Job states:
+//   queued ──claim──▶ running ──complete──▶ succeeded (the model's own failure included)
+//                       │  └──fail(retry=false)──▶ failed
+//                       ├──fail(retry) / lease expiry, attempts left──▶ queued / re-claimed
+//                       └──attempts exhausted──▶ dead (dead letter, deadLetteredAt set)
+import { Prisma, type Job, type JobKind as DbJobKind, type PrismaClient } from "@prisma/client";
+import { z } from "zod";
+import {
+  JOB_KINDS,
+  evaluatePayloadSchema,
+  inferPayloadSchema,
+  scorePayloadSchema,
+  type JobKind,
+  type JobResult,
+} from "@tensorchain/worker/jobs/types";
+import { SCORE_SCALE, verifyReceipt } from "@tensorchain/worker/receipts";
+import { getPrisma } from "@/lib/db/client";
+import { cachedChainHeight } from "./chain-height";
+import { getJobsConfig } from "./config";
+import { JobError } from "./errors";
+
+export const PAYLOAD_SCHEMAS = {
+  evaluate: evaluatePayloadSchema,
+  score: scorePayloadSchema,
+  infer: inferPayloadSchema,
+} as const satisfies Record<JobKind, z.ZodType>;
+
+export type JobPayload<K extends JobKind> = z.input<(typeof PAYLOAD_SCHEMAS)[K]>;
+
+export interface JobQueueOptions {
+  leaseMs: number;
+  /** Attempts before a job is dead-lettered (enqueue may set its own). */
+  maxAttempts: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** Chain height recorded on evaluation receipts; null when the node cannot be reached. */
+  chainHeight?: () => Promise<bigint | null>;
+  /** Source of randomness for retry jitter (tests pin it). */
+  random?: () => number;
+}
+
+export interface EnqueueOptions {
+  /** Higher runs first. */
+  priority?: number;
+  /** Not before this time (default: now). */
+  runAt?: Date;
+  maxAttempts?: number;
+  /** Only this validator's workers may claim it; any registered worker when absent. */
+  validatorHotkey?: string;
+  netuid?: number;
+}
+
+export interface ClaimedJob {
+  id: string;
+  kind: JobKind;
+  attempt: number;
+  payload: unknown;
+  leaseMs: number;
+}
+
+/** The caller of a worker operation: its key and the validator that registered it (lowercase). */
+export interface WorkerIdentity {
+  address: string;
+  validatorHotkey: string;
+}
+
+export interface QueueStats {
+  /** Jobs per kind and status. */
+  counts: { kind: JobKind; status: Job["status"]; count: number }[];
+  /** Age in seconds of the oldest job ready to run, per kind (0 when none waits). */
+  oldestReadyAgeSeconds: Partial<Record<JobKind, number>>;
+  /** Jobs whose lease expired and that nobody re-claimed yet. */
+  expiredLeases: number;
+}
+
+const uuid = z.uuid();
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "expected a 20-byte hex address");
+
+function parseJobId(id: string): string {
+  if (!uuid.safeParse(id).success) throw new JobError("NOT_FOUND", `job ${id} does not exist`);
+  return id.toLowerCase();
+}
+
+/** Retry delay before attempt `attempts + 1`: base·2^(attempts−1), capped, with equal jitter. */
+export function retryDelayMs(
+  attempts: number,
+  base: number,
+  max: number,
+  random: () => number = Math.random,
+): number {
+  const exp = Math.min(max, base * 2 ** Math.max(0, Math.min(attempts - 1, 40)));
+  return Math.round(exp / 2 + (random() * exp) / 2);
+}
+
+interface ClaimRow {
+  id: string;
+  kind: JobKind;
+  attempts: number;
+  payload: unknown;
+}
+
+interface LockedRow {
+  id: string;
+  kind: JobKind;
+  status: Job["status"];
+  attempts: number;
+  maxAttempts: number;
+  workerId: string | null;
+  validatorHotkey: string | null;
+  payload: unknown;
+  leaseExpired: boolean;
+}
+
+export class JobQueue {
+  constructor(
+    private readonly prisma: PrismaClient,
+    readonly opts: JobQueueOptions,
+  ) {}
+
+  /** Validates the payload with the worker's schema for `kind` and stores the job. */
+  async enqueue<K extends JobKind>(
+    kind: K,
+    payload: JobPayload<K>,
+    opts: EnqueueOptions = {},
+  ): Promise<{ id: string }> {
+    if (!(JOB_KINDS as readonly string[]).includes(kind))
+      throw new JobError("BAD_REQUEST", `unknown job kind "${kind}"`);
+    const parsed = PAYLOAD_SCHEMAS[kind].safeParse(payload);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new JobError(
+        "BAD_REQUEST",
+        `invalid ${kind} payload: ${issue?.path.join(".") || "payload"}: ${issue?.message}`,
+      );
+    }
+    if (opts.validatorHotkey !== undefined && !address.safeParse(opts.validatorHotkey).success) {
+      throw new JobError("BAD_REQUEST", "validatorHotkey must be a 20-byte hex address");
+    }
+    const maxAttempts = opts.maxAttempts ?? this.opts.maxAttempts;
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 1)
+      throw new JobError("BAD_REQUEST", "maxAttempts must be a whole number ≥ 1");
+    const job = await this.prisma.job.create({
+      data: {
+        kind: kind as DbJobKind,
+        payload: parsed.data as Prisma.InputJsonValue,
+        priority: opts.priority ?? 0,
+        maxAttempts,
+        ...(opts.runAt ? { runAt: opts.runAt } : {}),
+        validatorHotkey: opts.validatorHotkey?.toLowerCase() ?? null,
+        netuid: opts.netuid ?? ("netuid" in parsed.data ? parsed.data.netuid : null),
+      },
+      select: { id: true },
+    });
+    return job;
+  }
+
+  /**
+   * Leases the next ready job of one of `kinds` to `worker`: the highest priority, then the
+   * oldest runAt; a running job whose lease expired counts as ready (the lease goes to the new
+   * claimer and the old holder's results are refused). One statement: the CTE's
+   * FOR UPDATE SKIP LOCKED lets concurrent claimers pass over rows another claim is taking, so
+   * no job is handed out twice; the same statement dead-letters expired leases with no
+   * attempts left.
+   */
+  async claim(worker: WorkerIdentity, kinds: readonly JobKind[]): Promise<ClaimedJob | null> {
+    if (kinds.length === 0) return null;
+    const leaseMs = this.opts.leaseMs;
+    const rows = await this.prisma.$queryRaw<ClaimRow[]>`
+      WITH swept AS (
+        UPDATE "Job"
+        SET status = 'dead', "deadLetteredAt" = now(), "completedAt" = now(), "leaseUntil" = NULL, "updatedAt" = now(),
+            error = 'lease expired on the last of ' || "maxAttempts" || ' attempts'
+        WHERE status = 'running' AND "leaseUntil" < now() AND attempts >= "maxAttempts"
+        RETURNING id
+      ), next AS (
+        SELECT id FROM "Job"
+        WHERE kind::text = ANY(${kinds as string[]}::text[])
+          AND ("validatorHotkey" IS NULL OR "validatorHotkey" = ${worker.validatorHotkey})
+          AND ((status = 'queued' AND "runAt" <= now())
+            OR (status = 'running' AND "leaseUntil" < now() AND attempts < "maxAttempts"))
+        ORDER BY priority DESC, "runAt" ASC
+        LIMIT 1
+        FOR UPDATE SKIP LOCKED
+      )
+      UPDATE "Job" AS j
+      SET status = 'running', attempts = j.attempts + 1, "workerId" = ${worker.address},
+          "leaseUntil" = now() + ${leaseMs}::int * interval '1 millisecond', "updatedAt" = now()
+      FROM next WHERE j.id = next.id
+      RETURNING j.id::text AS id, j.kind::text AS kind, j.attempts, j.payload`;
+    const row = rows[0];
+    if (row === undefined) return null;
+    return { id: row.id, kind: row.kind, attempt: row.attempts, payload: row.payload, leaseMs };
+  }
+
+  /** Extends `worker`'s lease on the job; LEASE_LOST (409) or GONE (410) when it no longer holds it. */
+  async heartbeat(worker: WorkerIdentity, jobId: string): Promise<{ leaseMs: number }> {
+    const id = parseJobId(jobId);
+    // A lease that expired but that nobody re-claimed is still this worker's: extending it loses nothing.
+    const n = await this.prisma.$executeRaw`
+      UPDATE "Job" SET "leaseUntil" = now() + ${this.opts.leaseMs}::int * interval '1 millisecond', "updatedAt" = now()
+      WHERE id = ${id}::uuid AND status = 'running' AND "workerId" = ${worker.address}`;
+    if (n === 1) return { leaseMs: this.opts.leaseMs };
+    const job = await this.prisma.job.findUnique({ where: { id }, select: { status: true, workerId: true } });
+    throw leaseError(job, worker, "heartbeat");
+  }
+
+  /**
+   * Stores the result of a job `worker` holds. Idempotent: the same worker completing again is
+   * a no-op. Refused (409) when the lease was lost to another worker. Evaluate and score
+   * results must carry a receipt signed by this worker for this job and model; it is stored
+   * as an EvaluationReceipt row.
+   */
+  async complete(worker: WorkerIdentity, jobId: string, result: JobResult): Promise<{ duplicate: boolean }> {
+    const id = parseJobId(jobId);
+    // Checked before the transaction: signature recovery is CPU work that must not hold the row lock.
+    const receipt =
+      result.kind === "infer"
+        ? undefined
+        : await verifyReceipt(result.receipt).catch((err: unknown) => {
+            throw new JobError(
+              "BAD_REQUEST",
+              (err as { shortMessage?: string }).shortMessage ?? "invalid receipt",
+            );
+          });
+    if (receipt !== undefined) {
+      if (receipt.receipt.jobId !== id)
+        throw new JobError("BAD_REQUEST", `the receipt is for job ${receipt.receipt.jobId}, not ${id}`);
+      if (receipt.receipt.worker.toLowerCase() !== worker.address)
+        throw new JobError("BAD_REQUEST", "the receipt is not signed by the completing worker");
+    }
+    const blockNumber = receipt !== undefined ? ((await this.opts.chainHeight?.()) ?? null) : null;
+    return this.prisma.$transaction(async (tx) => {
+      const job = await lockJob(tx, id);
+      if (job.status === "succeeded" && job.workerId === worker.address) return { duplicate: true };
+      assertHeld(job, worker, "complete");
+      if (result.kind !== job.kind)
+        throw new JobError("BAD_REQUEST", `a ${result.kind} result cannot complete a ${job.kind} job`);
+      if (receipt !== undefined) {
+        const payload = job.payload as { modelHash?: string; hotkey?: string; netuid?: number; uid?: number };
+        const r = receipt.receipt;
+        if (job.kind === "evaluate" && payload.modelHash?.toLowerCase() !== r.modelHash.toLowerCase()) {
+          throw new JobError("BAD_REQUEST", "the receipt's model hash is not the job's model");
+        }
+        if (
+          payload.netuid !== r.netuid ||
+          payload.uid !== r.uid ||
+          payload.hotkey?.toLowerCase() !== r.hotkey.toLowerCase()
+        ) {
+          throw new JobError("BAD_REQUEST", "the receipt's neuron (netuid, uid, hotkey) is not the job's");
+        }
+        await tx.evaluationReceipt.create({
+          data: {
+            jobId: id,
+            netuid: r.netuid,
+            uid: r.uid,
+            minerHotkey: r.hotkey.toLowerCase(),
+            validatorHotkey: job.validatorHotkey ?? worker.validatorHotkey,
+            modelHash: r.modelHash.toLowerCase(),
+            datasetHash: r.datasetHash.toLowerCase(),
+            metric: r.metric,
+            // The signed quantity: the 0–100 score (receipt.score is in basis points).
+            value: r.score / SCORE_SCALE,
+            workerAddress: worker.address,
+            signature: receipt.signature,
+            // 0 = the chain head was unknown when the result arrived (node unreachable).
+            blockNumber: blockNumber ?? 0n,
+          },
+        });
+      }
+      await tx.$executeRaw`
+        UPDATE "Job" SET status = 'succeeded', result = ${JSON.stringify(result)}::jsonb, "leaseUntil" = NULL,
+          "completedAt" = now(), "updatedAt" = now(), error = NULL
+        WHERE id = ${id}::uuid`;
+      return { duplicate: false };
+    });
+  }
+
+  /**
+   * The worker gives up on a job it holds. retry: back to the queue after an exponential
+   * delay, or to the dead letter when its attempts are spent; no retry: failed for good.
+   * Idempotent: the same worker failing again is a no-op.
+   */
+  async fail(
+    worker: WorkerIdentity,
+    jobId: string,
+    reason: string,
+    retry: boolean,
+  ): Promise<{ status: Job["status"]; duplicate: boolean }> {
+    const id = parseJobId(jobId);
+    return this.prisma.$transaction(async (tx) => {
+      const job = await lockJob(tx, id);
+      if (job.status !== "running" && job.status !== "succeeded" && job.workerId === worker.address) {
+        return { status: job.status, duplicate: true };
+      }
+      assertHeld(job, worker, "fail");
+      if (retry && job.attempts < job.maxAttempts) {
+        const delay = retryDelayMs(
+          job.attempts,
+          this.opts.retryBaseMs,
+          this.opts.retryMaxMs,
+          this.opts.random,
+        );
+        await tx.$executeRaw`
+          UPDATE "Job" SET status = 'queued', "runAt" = now() + ${delay}::int * interval '1 millisecond',
+            "leaseUntil" = NULL, error = ${reason}, "updatedAt" = now()
+          WHERE id = ${id}::uuid`;
+        return { status: "queued" as const, duplicate: false };
+      }
+      const dead = retry;
+      await tx.$executeRaw`
+        UPDATE "Job" SET status = ${dead ? "dead" : "failed"}::"JobStatus", "leaseUntil" = NULL, "completedAt" = now(),
+          "deadLetteredAt" = CASE WHEN ${dead} THEN now() END, "updatedAt" = now(),
+          error = ${dead ? `${reason} (after ${job.attempts} of ${job.maxAttempts} attempts)` : reason}
+        WHERE id = ${id}::uuid`;
+      return { status: dead ? ("dead" as const) : ("failed" as const), duplicate: false };
+    });
+  }
+
+  getJob(id: string): Promise<Job | null> {
+    if (!uuid.safeParse(id).success) return Promise.resolve(null);
+    return this.prisma.job.findUnique({ where: { id: id.toLowerCase() } });
+  }
+
+  /** Depth by kind and status, the oldest ready job's age, expired leases: for metrics and the portal. */
+  async stats(filter: { validatorHotkey?: string } = {}): Promise<QueueStats> {
+    const v = filter.validatorHotkey?.toLowerCase() ?? null;
+    const [counts, ages, expired] = await Promise.all([
+      this.prisma.$queryRaw<{ kind: JobKind; status: Job["status"]; count: number }[]>`
+        SELECT kind::text AS kind, status::text AS status, count(*)::int AS count FROM "Job"
+        WHERE ${v}::text IS NULL OR "validatorHotkey" = ${v}
+        GROUP BY kind, status ORDER BY kind, status`,
+      this.prisma.$queryRaw<{ kind: JobKind; age: number }[]>`
+        SELECT kind::text AS kind, extract(epoch FROM now() - min("runAt"))::float8 AS age FROM "Job"
+        WHERE status = 'queued' AND "runAt" <= now() AND (${v}::text IS NULL OR "validatorHotkey" = ${v})
+        GROUP BY kind`,
+      this.prisma.$queryRaw<{ n: number }[]>`
+        SELECT count(*)::int AS n FROM "Job"
+        WHERE status = 'running' AND "leaseUntil" < now() AND (${v}::text IS NULL OR "validatorHotkey" = ${v})`,
+    ]);
+    return {
+      counts,
+      oldestReadyAgeSeconds: Object.fromEntries(ages.map((a) => [a.kind, a.age])),
+      expiredLeases: expired[0]?.n ?? 0,
+    };
+  }
+}
+
+async function lockJob(tx: Prisma.TransactionClient, id: string): Promise<LockedRow> {
+  const rows = await tx.$queryRaw<LockedRow[]>`
+    SELECT id::text AS id, kind::text AS kind, status::text AS status, attempts, "maxAttempts", "workerId",
+      "validatorHotkey", payload, ("leaseUntil" IS NOT NULL AND "leaseUntil" < now()) AS "leaseExpired"
+    FROM "Job" WHERE id = ${id}::uuid FOR UPDATE`;
+  const job = rows[0];
+  if (job === undefined) throw new JobError("NOT_FOUND", `job ${id} does not exist`);
+  return job;
+}
+
+function assertHeld(job: LockedRow, worker: WorkerIdentity, op: string): void {
+  if (job.status !== "running" || job.workerId !== worker.address) throw leaseError(job, worker, op);
+}
+
+function leaseError(
+  job: Pick<LockedRow, "status" | "workerId"> | null,
+  worker: WorkerIdentity,
+  op: string,
+): JobError {
+  if (job === null) return new JobError("NOT_FOUND", `cannot ${op}: the job does not exist`);
+  if (job.status === "dead") return new JobError("GONE", `cannot ${op}: the job was dead-lettered`);
+  if (job.workerId !== worker.address) {
+    return job.status === "running"
+      ? new JobError(
+          "LEASE_LOST",
+          `cannot ${op}: the lease expired and the job was re-claimed by another worker`,
+        )
+      : new JobError(
+          "LEASE_LOST",
+          `cannot ${op}: the job is ${job.status} and was last held by another worker`,
+        );
+  }
+  return job.status === "queued"
+    ? new JobError("LEASE_LOST", `cannot ${op}: the job went back to the queue`)
+    : new JobError("GONE", `cannot ${op}: the job is already ${job.status}`);
+}
+
+/** The process's queue on the configured database and settings. */
+export function getJobQueue(): JobQueue {
+  globalForQueue.__tensorchainJobQueue ??= new JobQueue(getPrisma(), {
+    ...getJobsConfig(),
+    chainHeight: cachedChainHeight(),
+  });
+  return globalForQueue.__tensorchainJobQueue;
+}
+
+// One per process, on globalThis for the same reason as the Prisma client (Next.js dev reloads).
+const globalForQueue = globalThis as typeof globalThis & { __tensorchainJobQueue?: JobQueue };
+
+/** Enqueues a job on the process's queue (validator scheduler, infer route). */
+export function enqueue<K extends JobKind>(
+  kind: K,
+  payload: JobPayload<K>,
+  opts?: EnqueueOptions,
+): Promise<{ id: string }> {
+  return getJobQueue().enqueue(kind, payload, opts);
+}
+
+export function getJob(id: string): Promise<Job | null> {
+  return getJobQueue().getJob(id);
+}
+
+export function queueStats(filter?: { validatorHotkey?: string }): Promise<QueueStats> {
+  return getJobQueue().stats(filter);
+}

@@ -1,0 +1,86 @@
+// Test and benchmark support (not imported by app code): serves the job API's real route
+// modules (app/api/jobs/*, app/api/v1/blobs/*, app/api/v1/worker-keys, app/api/metrics) from a
+// node:http server on a free loopback port, adapting IncomingMessage/ServerResponse to the
+// web Request/Response the route handlers take — what Next.js does, without a build.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
+
+// Route handlers take (request) or (request, { params }); the params object carries every route's names.
+type RouteHandler = (
+  request: Request,
+  ctx: { params: Promise<{ sha256: string }> },
+) => Promise<Response> | Response;
+type RouteModule = Partial<Record<"GET" | "HEAD" | "POST" | "PUT" | "DELETE", RouteHandler>>;
+
+interface Route {
+  pattern: RegExp;
+  load: () => Promise<RouteModule>;
+}
+
+const ROUTES: Route[] = [
+  { pattern: /^\/api\/jobs\/claim$/, load: () => import("@/app/api/jobs/claim/route") },
+  { pattern: /^\/api\/jobs\/heartbeat$/, load: () => import("@/app/api/jobs/heartbeat/route") },
+  { pattern: /^\/api\/jobs\/complete$/, load: () => import("@/app/api/jobs/complete/route") },
+  { pattern: /^\/api\/jobs\/fail$/, load: () => import("@/app/api/jobs/fail/route") },
+  { pattern: /^\/api\/v1\/blobs$/, load: () => import("@/app/api/v1/blobs/route") },
+  {
+    pattern: /^\/api\/v1\/blobs\/(?<sha256>[^/]+)$/,
+    load: () => import("@/app/api/v1/blobs/[sha256]/route"),
+  },
+  { pattern: /^\/api\/v1\/worker-keys$/, load: () => import("@/app/api/v1/worker-keys/route") },
+  { pattern: /^\/api\/metrics$/, load: () => import("@/app/api/metrics/route") },
+];
+
+export interface RouteServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startRouteServer(): Promise<RouteServer> {
+  const server = http.createServer((req, res) => {
+    void handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+      res.end(String(err));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const u = new URL(req.url ?? "/", url);
+    const route = ROUTES.find((r) => r.pattern.test(u.pathname));
+    const method = (req.method ?? "GET") as keyof RouteModule;
+    const handler = route && (await route.load())[method];
+    if (!route || !handler) {
+      res.writeHead(route ? 405 : 404).end();
+      return;
+    }
+    const params = { sha256: "", ...route.pattern.exec(u.pathname)?.groups };
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(req.headers))
+      if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
+    const hasBody = method !== "GET" && method !== "HEAD";
+    const request = new Request(u, {
+      method,
+      headers,
+      ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream, duplex: "half" } : {}),
+    } as RequestInit);
+    const response = await handler(request, { params: Promise.resolve(params) });
+    res.writeHead(response.status, Object.fromEntries(response.headers));
+    if (response.body === null || method === "HEAD") {
+      res.end();
+      return;
+    }
+    Readable.fromWeb(response.body as never).pipe(res);
+  }
+
+  return {
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

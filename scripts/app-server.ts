@@ -1,0 +1,56 @@
+// The app side of `npm start`: the embedded database (PGlite served as Postgres, unless
+// DATABASE_URL points at a real server), its migrations, the indexer loop, and the Next.js
+// app. Started by scripts/start.ts with CHAIN_RPC_URL / APP_PORT / EMBEDDED_DB_PORT / DATA_DIR.
+import "../chain/src/util/polyfills.js";
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { getConfig } from "../lib/config";
+import { startEmbeddedDatabase, type EmbeddedDatabase } from "../lib/db/embedded";
+import { migrate } from "../lib/db/migrate";
+
+const root = path.resolve(import.meta.dirname, "..");
+
+async function main(): Promise<void> {
+  const cfg = getConfig();
+  let db: EmbeddedDatabase | undefined;
+  if (cfg.db.embedded) {
+    db = await startEmbeddedDatabase({ dataDir: cfg.db.embeddedDataDir, port: cfg.db.embeddedPort });
+    console.log(`embedded database (PGlite) at ${db.url.replace(/:[^:@/]+@/, ":***@")}`);
+  }
+  const applied = await migrate(cfg.db.url);
+  console.log(`database migrated (${JSON.stringify(applied)})`);
+
+  const stops: (() => Promise<void>)[] = [];
+  const indexer = await import("../lib/indexer/loop").catch(() => undefined);
+  if (indexer && "startIndexerLoop" in indexer) {
+    const handle = await (indexer as { startIndexerLoop: () => Promise<{ stop(): Promise<void> }> }).startIndexerLoop();
+    stops.push(() => handle.stop());
+    console.log("indexer following the chain head");
+  }
+
+  const next = spawn(
+    process.execPath,
+    [path.join(root, "node_modules", "next", "dist", "bin", "next"), "dev", "--webpack", "-p", String(cfg.app.port), "-H", "127.0.0.1"],
+    { cwd: root, stdio: "inherit", env: { ...process.env, DATABASE_URL: cfg.db.url } },
+  );
+  console.log(`app at http://127.0.0.1:${cfg.app.port}`);
+
+  let stopping = false;
+  const stop = async (code: number): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    if (next.exitCode === null) next.kill("SIGTERM");
+    await new Promise<void>((resolve) => (next.exitCode !== null ? resolve() : next.once("exit", () => resolve())));
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+    await db?.stop();
+    process.exit(code);
+  };
+  next.on("exit", (code) => void stop(code ?? 0));
+  process.on("SIGTERM", () => void stop(0));
+  process.on("SIGINT", () => void stop(0));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
