@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { ThemeToggle } from "./ThemeToggle";
+import { ConnectButton } from "./wallet/ConnectButton";
 
 /** Top-level sections; each portal page lives at its href. */
 export const NAV_ITEMS = [
@@ -31,6 +32,7 @@ export function SiteHeader() {
             </Link>
           ))}
         </nav>
+        <ConnectButton />
         <ThemeToggle />
       </div>
     </header>

@@ -189,13 +189,11 @@ export async function loadSubnetPage(db: Db, netuid: number) {
   return {
     subnet,
     metagraph,
-    emissionHistory: history
-      .reverse()
-      .map((h) => ({
-        blockNumber: Number(h.blockNumber),
-        epoch: Number(h.epoch),
-        emission: wei(h.emission)!,
-      })),
+    emissionHistory: history.reverse().map((h) => ({
+      blockNumber: Number(h.blockNumber),
+      epoch: Number(h.epoch),
+      emission: wei(h.emission)!,
+    })),
   };
 }
 

@@ -68,7 +68,10 @@ describe("faucet against a dev node", () => {
   }
 
   beforeAll(async () => {
-    [node, db] = await Promise.all([startDevNode({ blockTimeMs: 200 }), startTestPglite(8)]);
+    [node, db] = await Promise.all([
+      startDevNode({ blockTimeMs: 200, startTimeoutMs: 150_000 }),
+      startTestPglite(8),
+    ]);
     g.__tensorchainPrisma = db.prisma;
     const app = getConfig();
     config = {

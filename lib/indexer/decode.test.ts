@@ -22,7 +22,7 @@ describe("decodeLog", () => {
       .inputs.filter((i) => !("indexed" in i && i.indexed));
     const data = encodeAbiParameters(
       inputs,
-      inputs.map((i, k) => (i.type === "address" ? HOTKEY : 10n ** 20n + BigInt(k))) as never,
+      inputs.map((i, k) => ((i.type as string) === "address" ? HOTKEY : 10n ** 20n + BigInt(k))) as never,
     );
     const decoded = decodeLog(PRECOMPILES.staking, topics as string[], data);
     expect(decoded?.eventName).toBe("StakeAdded");

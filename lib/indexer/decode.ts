@@ -16,6 +16,11 @@ const PRECOMPILE_ABIS: ReadonlyMap<string, Abi> = new Map<string, Abi>([
   [PRECOMPILES.neurons.toLowerCase(), iNeuronsAbi as Abi],
 ]);
 
+/** Logs of the protocol precompiles carry state the indexer derives tables from (protocol.ts). */
+export function isPrecompile(address: string): boolean {
+  return PRECOMPILE_ABIS.has(address.toLowerCase());
+}
+
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };
 
 /** Event arguments as JSON: bigints become decimal strings, addresses lowercase. */

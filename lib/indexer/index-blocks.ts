@@ -5,7 +5,8 @@
 // transaction: a crash loses at most the batch in flight, and a re-run writes nothing twice
 // (createMany skipDuplicates; account counters only count transactions that were new).
 import { Prisma, type PrismaClient } from "@prisma/client";
-import { decodeLog } from "./decode";
+import { decodeLog, isPrecompile } from "./decode";
+import { applyProtocolEvents } from "./protocol";
 import { fetchBlocks, fetchHead, type FetchedBlock, type IndexerRpcClient } from "./rpc";
 
 export const BLOCKS_CURSOR = "blocks";
@@ -259,7 +260,31 @@ async function writeBatch(
       await db.block.createMany({ data: blocks, skipDuplicates: true });
       // Only the transactions this call inserted count towards accounts: re-indexing is a no-op.
       const inserted = await insertTransactions(db, txs);
-      if (logs.length > 0) await db.log.createMany({ data: logs, skipDuplicates: true });
+      const protocolLogs = logs.filter((l) => isPrecompile(l.address));
+      const otherLogs = protocolLogs.length === 0 ? logs : logs.filter((l) => !isPrecompile(l.address));
+      if (otherLogs.length > 0) await db.log.createMany({ data: otherLogs, skipDuplicates: true });
+      if (protocolLogs.length > 0) {
+        // Only the protocol events inserted now are applied: re-indexing never applies one twice.
+        const fresh = await db.log.createManyAndReturn({
+          data: protocolLogs,
+          skipDuplicates: true,
+          select: { blockNumber: true, logIndex: true, transactionHash: true, eventName: true, args: true },
+        });
+        fresh.sort((x, y) =>
+          x.blockNumber === y.blockNumber ? x.logIndex - y.logIndex : x.blockNumber < y.blockNumber ? -1 : 1,
+        );
+        await applyProtocolEvents(
+          db,
+          fresh
+            .filter((l) => l.eventName !== null)
+            .map((l) => ({
+              blockNumber: BigInt(l.blockNumber),
+              transactionHash: l.transactionHash,
+              eventName: l.eventName!,
+              args: l.args,
+            })),
+        );
+      }
       await upsertAccounts(db, inserted);
       if (current === null || current.number < last.number) {
         await db.indexerCursor.upsert({

@@ -2,7 +2,7 @@
 // a contract emitting events, resume after a stop mid-backfill, idempotent re-indexing, the
 // parent-hash check, and the long-running loop following the head over newHeads.
 import type { PrismaClient } from "@prisma/client";
-import { createWalletClient, http, parseEther, type Hex } from "viem";
+import { createWalletClient, getContractAddress, http, parseEther, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDevNode, type DevNode } from "@/chain/test/helpers/devnode";
@@ -11,7 +11,7 @@ import { testTokenAbi, testTokenBytecode } from "@/contracts/abi/TestToken";
 import { BLOCKS_CURSOR, indexNewBlocks, ParentHashMismatchError } from "./index-blocks";
 import { createIndexerClient } from "./rpc";
 import { runIndexer } from "./run";
-import { startTestPglite, type TestDatabase } from "./test-db";
+import { startTestPglite, startTestPostgres, type TestDatabase } from "./test-db";
 
 const recipient = (i: number) => `0x${(0xabc000 + i).toString(16).padStart(40, "0")}` as const;
 
@@ -38,7 +38,7 @@ describe("indexer against a dev node", () => {
 
   beforeAll(async () => {
     [node, a, b] = await Promise.all([
-      startDevNode({ blockTimeMs: 200 }),
+      startDevNode({ blockTimeMs: 200, startTimeoutMs: 150_000 }),
       startTestPglite(),
       startTestPglite(),
     ]);
@@ -58,14 +58,16 @@ describe("indexer against a dev node", () => {
           nonce: nonce++,
         }),
       );
-    const deploy = await wallet.deployContract({
-      abi: testTokenAbi,
-      bytecode: testTokenBytecode,
-      args: ["Test", "TST", 10n ** 24n],
-      nonce: nonce++,
-    });
-    const deployReceipt = await waitReceipt(client, deploy);
-    tokenAddress = (deployReceipt.contractAddress as string).toLowerCase();
+    // The token's address follows from the deployer's nonce: no need to wait for the deployment.
+    tokenAddress = getContractAddress({ from: account.address, nonce: BigInt(nonce) }).toLowerCase();
+    hashes.push(
+      await wallet.deployContract({
+        abi: testTokenAbi,
+        bytecode: testTokenBytecode,
+        args: ["Test", "TST", 10n ** 24n],
+        nonce: nonce++,
+      }),
+    );
     for (let i = 0; i < 5; i++) {
       hashes.push(
         await wallet.writeContract({
@@ -74,6 +76,8 @@ describe("indexer against a dev node", () => {
           functionName: "transfer",
           args: [recipient(i), 1000n + BigInt(i)],
           nonce: nonce++,
+          // Explicit gas: estimating would run against the not-yet-mined deployment.
+          gas: 100_000n,
         }),
       );
     }
@@ -162,6 +166,19 @@ describe("indexer against a dev node", () => {
     expect(await dump(b.prisma)).toEqual(await dump(a.prisma));
   });
 
+  const testDatabaseUrl = process.env.TEST_DATABASE_URL;
+  it.skipIf(!testDatabaseUrl)("writes the same content into Postgres (TEST_DATABASE_URL)", async () => {
+    const pgDb = await startTestPostgres(testDatabaseUrl!);
+    try {
+      const client = createIndexerClient(node.rpcUrl);
+      await indexNewBlocks({ prisma: pgDb.prisma, client, batchSize: 6, toBlock: head });
+      await indexNewBlocks({ prisma: pgDb.prisma, client, batchSize: 9, fromBlock: 3n, toBlock: head });
+      expect(await dump(pgDb.prisma)).toEqual(await dump(a.prisma));
+    } finally {
+      await pgDb.stop();
+    }
+  });
+
   it("follows the head over newHeads, and stops on a parent-hash mismatch", async () => {
     const client = createIndexerClient(node.rpcUrl);
     const ctl = new AbortController();
@@ -176,8 +193,8 @@ describe("indexer against a dev node", () => {
       log: (l) => lines.push(l),
     });
     // With a 60 s poll interval only the newHeads notifications can move the cursor this far.
-    const target = BigInt((await client.request({ method: "eth_blockNumber" })) as string) + 5n;
-    for (let i = 0; i < 150; i++) {
+    const target = BigInt((await client.request({ method: "eth_blockNumber" })) as string) + 3n;
+    for (let i = 0; i < 400; i++) {
       const c = await b.prisma.indexerCursor.findUniqueOrThrow({ where: { name: BLOCKS_CURSOR } });
       if (c.blockNumber >= target) break;
       await new Promise((r) => setTimeout(r, 200));

@@ -1,30 +1,25 @@
-// `tsx lib/indexer/main.ts`: the long-running indexer process (the launcher starts it next to
-// the app): follows CHAIN_RPC_URL / CHAIN_WS_URL into DATABASE_URL (or the embedded database),
-// applying migrations first. SIGINT/SIGTERM stop it after the batch in flight.
+// `tsx lib/indexer/main.ts`: the indexer as a process of its own (when the app runs elsewhere,
+// e.g. serverless with a separate indexer box): applies migrations, then follows the head until
+// SIGINT/SIGTERM. `npm start` runs the same loop inside scripts/app-server.ts instead.
 import { getConfig } from "@/lib/config";
 import { getPrisma } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
-import { createIndexerClient } from "./rpc";
-import { runIndexer } from "./run";
+import { startIndexerLoop } from "./loop";
 
 async function main(): Promise<void> {
-  const { chain, db, indexer } = getConfig();
+  const { chain, db } = getConfig();
   await migrate(db.url);
-  const ctl = new AbortController();
-  for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => ctl.abort());
+  const loop = await startIndexerLoop();
+  for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => void loop.stop());
   console.log(`[indexer] following ${chain.rpcUrl}${chain.wsUrl ? ` (newHeads on ${chain.wsUrl})` : ""}`);
-  await runIndexer({
-    prisma: getPrisma(),
-    client: createIndexerClient(chain.rpcUrl, { timeoutMs: chain.rpcTimeoutMs * 6 }),
-    batchSize: indexer.batchSize,
-    pollIntervalMs: indexer.pollIntervalMs,
-    wsUrl: chain.wsUrl,
-    signal: ctl.signal,
-  });
-  await getPrisma().$disconnect();
+  try {
+    await loop.done;
+  } finally {
+    await getPrisma().$disconnect();
+  }
 }
 
 main().catch((err: unknown) => {
-  console.error(`[indexer] stopped: ${(err as Error).message}`);
+  console.error(`[indexer] ${(err as Error).message}`);
   process.exit(1);
 });

@@ -175,26 +175,32 @@ function queueSuite(name: string, start: () => Promise<TestDatabase>) {
 
     it("retries with exponential backoff, then dead-letters", async () => {
       await reset();
-      const q = queue(60_000, { retryBaseMs: 200, retryMaxMs: 10_000 });
+      // A 2 s base: the claim right after a failure lands well inside the backoff (≥ 1 s with
+      // jitter) even on a loaded machine; the loop below waits the backoff out by polling.
+      const q = queue(60_000, { retryBaseMs: 2_000, retryMaxMs: 10_000 });
       const { id } = await q.enqueue("infer", inferPayload, { maxAttempts: 3 });
-      for (let attempt = 1; attempt <= 2; attempt++) {
+      const claimWhenDue = async () => {
         let job = await q.claim(worker(1), ["infer"]);
         while (job === null) {
-          await sleep(50);
+          await sleep(100);
           job = await q.claim(worker(1), ["infer"]);
         }
+        return job;
+      };
+      for (let attempt = 1; attempt <= 2; attempt++) {
+        const job = await claimWhenDue();
         expect(job.attempt).toBe(attempt);
         const before = Date.now();
         expect(await q.fail(worker(1), id, "data set unreachable", true)).toMatchObject({ status: "queued" });
         const row = await q.getJob(id);
-        // random() = 1: the full delay base·2^(attempt−1).
-        const delay = retryDelayMs(attempt, 200, 10_000, () => 1);
-        expect(delay).toBe(200 * 2 ** (attempt - 1));
-        expect(row!.runAt.getTime()).toBeGreaterThanOrEqual(before + delay - 50);
+        // random() = 1: the full delay base·2^(attempt−1); random() = 0: half of it.
+        const delay = retryDelayMs(attempt, 2_000, 10_000, () => 1);
+        expect(delay).toBe(2_000 * 2 ** (attempt - 1));
+        expect(row!.runAt.getTime()).toBeGreaterThanOrEqual(before + delay / 2 - 50);
+        expect(row!.runAt.getTime()).toBeLessThanOrEqual(Date.now() + delay + 50);
         expect(await q.claim(worker(1), ["infer"])).toBeNull();
       }
-      await sleep(retryDelayMs(2, 200, 10_000, () => 1) + 50);
-      expect((await q.claim(worker(1), ["infer"]))?.attempt).toBe(3);
+      expect((await claimWhenDue()).attempt).toBe(3);
       expect(await q.fail(worker(1), id, "data set unreachable", true)).toMatchObject({ status: "dead" });
       expect(await q.getJob(id)).toMatchObject({
         status: "dead",

@@ -11,6 +11,8 @@ import type { ValidatorKeys } from "../genesis/keys.js";
 import { GenesisError, genesisToJson, parseGenesis } from "../genesis/schema.js";
 import type { Genesis } from "../genesis/schema.js";
 import { TensorchainNode } from "../node/node.js";
+import { runDeployCommand } from "../deploy/command.js";
+import { runStatusCommand } from "./status.js";
 
 export class UsageError extends Error {
   constructor(
@@ -29,6 +31,8 @@ commands:
   genesis   write a genesis.json and validator key files for a local network
   start     run a node
   keys      generate or show a validator key file
+  status    print a node's health summary (exit 1 when down)
+  deploy    generate a network deployment: genesis, keys, node configs, docker-compose, Kubernetes
 
 run "tensorchain <command> --help" for the options of a command`,
   genesis: `usage: tensorchain genesis --out DIR [--validators N] [--dev] [--chain-id ID] [--network NAME] [--block-time MS]
@@ -268,6 +272,12 @@ export async function main(argv: string[]): Promise<void> {
         return await cmdStart(rest);
       case "keys":
         return await cmdKeys(rest);
+      case "status":
+        process.exitCode = await runStatusCommand(rest);
+        return;
+      case "deploy":
+        process.exitCode = await runDeployCommand(rest);
+        return;
       case undefined:
       case "help":
       case "--help":

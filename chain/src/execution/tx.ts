@@ -56,7 +56,7 @@ function decode(raw: Uint8Array, common: Common): { tx: TypedTransaction; req: R
   return {
     tx,
     req: {
-      msgHash: tx.getMessageToVerifySignature(),
+      msgHash: (tx.type !== 0 && typedSigningHash(raw)) || tx.getMessageToVerifySignature(),
       r: bigIntToUnpaddedBytes(tx.r!),
       s: bigIntToUnpaddedBytes(tx.s!),
       recovery,
@@ -64,14 +64,70 @@ function decode(raw: Uint8Array, common: Common): { tx: TypedTransaction; req: R
   };
 }
 
+/** Offset just past an RLP item's header, and the item's payload length. */
+function rlpItem(b: Uint8Array, at: number): { start: number; length: number; list: boolean } | undefined {
+  const p = b[at];
+  if (p === undefined) return undefined;
+  if (p < 0x80) return { start: at, length: 1, list: false };
+  if (p <= 0xb7) return { start: at + 1, length: p - 0x80, list: false };
+  if (p < 0xc0 || (p > 0xc0 + 55 && p <= 0xff)) {
+    const lenOfLen = p < 0xc0 ? p - 0xb7 : p - 0xf7;
+    if (lenOfLen > 4 || at + 1 + lenOfLen > b.length) return undefined;
+    let length = 0;
+    for (let i = 0; i < lenOfLen; i++) length = length * 256 + b[at + 1 + i]!;
+    return { start: at + 1 + lenOfLen, length, list: p >= 0xc0 };
+  }
+  return { start: at + 1, length: p - 0xc0, list: true };
+}
+
+/**
+ * The signing hash of a typed (EIP-2718) transaction straight from its received bytes:
+ * keccak(type ‖ rlp(fields without v, r, s)), built from the fields' encodings as received
+ * instead of re-encoding the decoded transaction (createTxFromRLP has already checked that
+ * the encoding is canonical). Undefined if the bytes do not have the expected shape; the
+ * caller then falls back to EthereumJS.
+ */
+function typedSigningHash(raw: Uint8Array): Uint8Array | undefined {
+  const list = rlpItem(raw, 1);
+  if (!list?.list || list.start + list.length !== raw.length) return undefined;
+  // Item offsets of the list; the last three are v, r, s.
+  const offsets: number[] = [];
+  for (let at = list.start; at < raw.length;) {
+    offsets.push(at);
+    const it = rlpItem(raw, at);
+    if (!it) return undefined;
+    at = it.start + it.length;
+  }
+  if (offsets.length < 4) return undefined;
+  const end = offsets[offsets.length - 3]!;
+  const len = end - list.start;
+  const header =
+    len <= 55
+      ? [0xc0 + len]
+      : len < 0x100
+        ? [0xf8, len]
+        : len < 0x10000
+          ? [0xf9, len >> 8, len & 0xff]
+          : [0xfa, len >> 16, (len >> 8) & 0xff, len & 0xff];
+  const msg = new Uint8Array(1 + header.length + len);
+  msg[0] = raw[0]!;
+  msg.set(header, 1);
+  msg.set(raw.subarray(list.start, end), 1 + header.length);
+  return keccak256(msg);
+}
+
 function finish(raw: Uint8Array, tx: TypedTransaction, publicKey: Uint8Array | undefined): PreparedTx {
   if (!publicKey) throw new TxDecodeError("invalid sender");
-  // Seed the tx's own cache so EthereumJS (runTx) never recovers this signature again.
-  (tx as unknown as { cache: { senderPubKey?: Uint8Array } }).cache.senderPubKey = publicKey;
-  const sender = new Address(keccak256(publicKey).subarray(12));
   // The hash of the bytes as received (as geth does): the same as tx.hash() for the canonical
   // encoding createTxFromRLP accepts, without re-serializing the transaction.
-  return { tx, raw, hash: keccak256(raw), sender };
+  const hash = keccak256(raw);
+  // Seed the tx's own cache so EthereumJS (runTx, tx.hash()) never recovers this signature or
+  // re-serializes the transaction again (the cache is honoured on frozen transactions).
+  const cache = (tx as unknown as { cache: { senderPubKey?: Uint8Array; hash?: Uint8Array } }).cache;
+  cache.senderPubKey = publicKey;
+  cache.hash = hash;
+  const sender = new Address(keccak256(publicKey).subarray(12));
+  return { tx, raw, hash, sender };
 }
 
 /** Decode one transaction and recover its sender on this thread (lowest latency). */

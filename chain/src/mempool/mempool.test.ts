@@ -150,10 +150,27 @@ describe("mempool", () => {
     await mp.add(a);
     await mp.add(tx(0, 1));
     await mp.add(tx(1, 0));
-    state.set(keys[0]!.address, { nonce: 2n, balance: 10n ** 21n });
-    await mp.onBlockCommitted([a], []);
+    // Another validator's block: our nonce-1 tx was replaced by one this pool never saw.
+    await mp.onBlockCommitted([a, tx(0, 1, { value: 7n })], []);
     expect(mp.size).toBe(1);
-    expect(mp.pendingNonce(keys[0]!.address)).toBeUndefined();
+    // The sender stays known: its next nonce without a state read.
+    expect(mp.pendingNonce(keys[0]!.address)).toBe(2n);
+  });
+
+  it("advances nonces without state reads and reads the balance before refusing for funds", async () => {
+    const { mp, state } = pool({ balance: 10n ** 16n });
+    const a = tx(0, 0, { value: 9n * 10n ** 15n });
+    await mp.add(a);
+    await mp.add(tx(0, 1));
+    // The lower bound after the block (balance − gas × cap − value) cannot pay this one...
+    state.set(keys[0]!.address, { nonce: 1n, balance: 10n ** 16n });
+    await mp.onBlockCommitted([a], []);
+    expect(mp.pendingNonce(keys[0]!.address)).toBe(2n);
+    // ...but the committed balance (someone refunded the sender) can: admitted after a read.
+    await expect(mp.add(tx(0, 2, { value: 5n * 10n ** 15n }))).resolves.toMatch(/^0x/);
+    await expect(mp.add(tx(0, 3, { value: 5n * 10n ** 15n }))).rejects.toThrow(
+      "insufficient funds for gas * price + value",
+    );
   });
 
   it("accepts legacy transactions and prices them by gas price", async () => {

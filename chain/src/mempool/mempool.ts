@@ -11,6 +11,9 @@ import { bytesToHex } from "@ethereumjs/util";
 import type { PreparedTx } from "../execution/executor.js";
 import type { Hex } from "../rpc/backend.js";
 
+/** Senders with no transaction in the pool whose account state is still tracked. */
+const MAX_IDLE_SENDERS = 10_000;
+
 export class MempoolError extends Error {
   constructor(message: string) {
     super(message);
@@ -53,9 +56,15 @@ export interface PoolTx {
 }
 
 interface SenderQueue {
-  /** Committed account nonce when last refreshed. */
+  /** Committed account nonce (read from state, or advanced past the sender's included txs). */
   nonce: bigint;
+  /**
+   * Committed balance, or a lower bound of it when `balanceIsLowerBound`: after a block the
+   * pool subtracts the most the sender's included txs could have cost instead of reading the
+   * state again, and reads it only when a transaction would be refused for funds.
+   */
   balance: bigint;
+  balanceIsLowerBound: boolean;
   txs: Map<bigint, PoolTx>;
   /** Sum of `cost` over txs. */
   totalCost: bigint;
@@ -75,6 +84,8 @@ export class Mempool {
   private readonly byHash = new Map<Hex, PoolTx>();
   private readonly listeners = new Set<(hash: Hex) => void>();
   private seq = 0;
+  /** Blocks seen by onBlockCommitted (detects a block landing during a state read). */
+  private blocksCommitted = 0;
   private readonly maxPerSender: number;
   private readonly maxTotal: number;
   private readonly bump: bigint;
@@ -121,6 +132,7 @@ export class Mempool {
       q = this.senders.get(sender) ?? {
         nonce: acct.nonce,
         balance: acct.balance,
+        balanceIsLowerBound: false,
         txs: new Map(),
         totalCost: 0n,
       };
@@ -128,6 +140,7 @@ export class Mempool {
     }
     if (tx.nonce < q.nonce) throw new MempoolError("nonce too low");
     const cost = tx.gasLimit * feeCap + tx.value;
+    if (q.balance < cost || q.totalCost + cost > q.balance) await this.refreshBalance(sender, q);
     if (q.balance < cost) throw new MempoolError("insufficient funds for gas * price + value");
 
     const entry: PoolTx = { p, hash, sender, nonce: tx.nonce, tip, feeCap, cost, seq: this.seq++ };
@@ -157,6 +170,18 @@ export class Mempool {
     return hash;
   }
 
+  /** Replace a lower-bound balance by the committed one before refusing a tx for funds. */
+  private async refreshBalance(sender: Hex, q: SenderQueue): Promise<void> {
+    for (let attempt = 0; attempt < 3 && q.balanceIsLowerBound; attempt++) {
+      const seen = this.blocksCommitted;
+      const acct = await this.opts.getAccount(sender);
+      // A block committed while we awaited may not be in what we read: read again.
+      if (seen !== this.blocksCommitted) continue;
+      q.balance = acct.balance;
+      q.balanceIsLowerBound = false;
+    }
+  }
+
   /**
    * Make room for `incoming` by dropping the lowest-paying transaction that is last in its
    * sender's nonce order (dropping a middle one would strand the later ones). False if none
@@ -174,7 +199,7 @@ export class Mempool {
     return true;
   }
 
-  private remove(t: PoolTx): void {
+  private remove(t: PoolTx, keepSender = false): void {
     this.byHash.delete(t.hash);
     const q = this.senders.get(t.sender);
     if (!q) return;
@@ -182,7 +207,7 @@ export class Mempool {
       q.txs.delete(t.nonce);
       q.totalCost -= t.cost;
     }
-    if (q.txs.size === 0) this.senders.delete(t.sender);
+    if (q.txs.size === 0 && !keepSender) this.senders.delete(t.sender);
   }
 
   /** Executable transactions of a sender, in nonce order (contiguous from the account nonce). */
@@ -277,32 +302,71 @@ export class Mempool {
   }
 
   /**
-   * A block was committed: drop its transactions and every transaction it made stale, drop the
-   * ones the block builder refused (they would be refused again), and refresh from the new
-   * state the senders whose nonce the block changed (`included` are all the block's txs, also
-   * those this pool never saw when another validator proposed the block).
+   * A block was committed: drop its transactions and every transaction it made stale, and drop
+   * the ones the block builder refused (they would be refused again). `included` are all the
+   * block's txs, also those this pool never saw when another validator proposed the block.
+   *
+   * No state reads on the hot path: a sender's nonce after the block is one past its highest
+   * included nonce (a block holds each sender's txs contiguous from its nonce), and its balance
+   * is kept as a lower bound: minus the most its included txs could cost (gas limit × fee cap
+   * + value). add() reads the real balance before refusing a tx for funds. Senders with refused
+   * txs are read from the new state: their committed state is not what the pool expected.
    */
   async onBlockCommitted(included: PreparedTx[], refused: PreparedTx[]): Promise<void> {
-    const touched = new Set<Hex>();
-    for (const p of included.concat(refused)) {
+    this.blocksCommitted++;
+    const spent = new Map<Hex, { next: bigint; cost: bigint }>();
+    for (const p of included) {
+      const t = this.byHash.get(bytesToHex(p.hash));
+      if (t) this.remove(t, true);
+      const sender = bytesToHex(p.sender.bytes);
+      const e = spent.get(sender) ?? { next: 0n, cost: 0n };
+      if (p.tx.nonce >= e.next) e.next = p.tx.nonce + 1n;
+      e.cost += p.tx.gasLimit * prices(p.tx).feeCap + p.tx.value;
+      spent.set(sender, e);
+    }
+    const reread = new Set<Hex>();
+    for (const p of refused) {
       const t = this.byHash.get(bytesToHex(p.hash));
       if (t) this.remove(t);
-      touched.add(bytesToHex(p.sender.bytes));
+      reread.add(bytesToHex(p.sender.bytes));
     }
-    for (const sender of touched) {
+    for (const [sender, e] of spent) {
+      const q = this.senders.get(sender);
+      if (!q || reread.has(sender)) continue;
+      if (e.next > q.nonce) q.nonce = e.next;
+      q.balance = q.balance > e.cost ? q.balance - e.cost : 0n;
+      q.balanceIsLowerBound = true;
+      this.dropBelowNonce(q);
+    }
+    for (const sender of reread) {
       const q = this.senders.get(sender);
       if (!q) continue;
       const acct = await this.opts.getAccount(sender);
       q.nonce = acct.nonce;
       q.balance = acct.balance;
-      for (const [n, t] of q.txs) {
-        if (n < acct.nonce) {
-          q.txs.delete(n);
-          q.totalCost -= t.cost;
-          this.byHash.delete(t.hash);
-        }
-      }
-      if (q.txs.size === 0) this.senders.delete(sender);
+      q.balanceIsLowerBound = false;
+      this.dropBelowNonce(q);
     }
+    this.pruneIdleSenders();
+  }
+
+  private dropBelowNonce(q: SenderQueue): void {
+    for (const [n, t] of q.txs) {
+      if (n < q.nonce) {
+        q.txs.delete(n);
+        q.totalCost -= t.cost;
+        this.byHash.delete(t.hash);
+      }
+    }
+  }
+
+  /**
+   * Senders whose transactions were all included stay known (nonce exact, balance a lower
+   * bound), so their next transaction is admitted without a state read; past
+   * MAX_IDLE_SENDERS of them the idle ones are forgotten.
+   */
+  private pruneIdleSenders(): void {
+    if (this.senders.size <= this.byHash.size + MAX_IDLE_SENDERS) return;
+    for (const [sender, q] of this.senders) if (q.txs.size === 0) this.senders.delete(sender);
   }
 }

@@ -204,6 +204,8 @@ export class NodeBackend implements RpcBackend {
   }
 
   async getTransactionReceipt(hash: Hex): Promise<RpcReceipt | null> {
+    // A pooled tx has no receipt yet: answer a client polling for it without a store read.
+    if (this.o.mempool.has(hash.toLowerCase() as Hex)) return null;
     const loc = await this.chain.store.getTxLocation(hexToBytes(hash));
     if (!loc) return null;
     const b = await this.chain.store.getBlockByNumber(loc.blockNumber);
@@ -220,7 +222,8 @@ export class NodeBackend implements RpcBackend {
 
   // ---------------------------------------------------------------- state
 
-  private async stateAt(ref: BlockRef): Promise<{ block: Block; state: MerkleStateManager }> {
+  /** The state as of `ref` (the protocol RPC methods read their store from it). */
+  async stateAt(ref: BlockRef): Promise<{ block: Block; state: MerkleStateManager }> {
     const block = await this.resolveForState(ref);
     return { block, state: this.chain.viewAt(block.header) };
   }

@@ -12,6 +12,9 @@ import type { Hex } from "../rpc/backend.js";
 import { NodeBackend } from "./backend.js";
 import { Chain } from "./chain.js";
 import { BlockProducer } from "./producer.js";
+import { createProtocolExecutionHooks } from "../execution/precompiles/hooks.js";
+import { readOnlyProtocolStore } from "../protocol/state/hook.js";
+import { createProtocolRpcMethods } from "../protocol/state/rpc.js";
 
 export interface NodeLogger {
   info(msg: string): void;
@@ -26,6 +29,7 @@ export interface NodeOptions {
   rpc?: { host: string; port: number };
   /** Produce blocks alone (single-validator devnet). False when a BFT engine drives the chain. */
   produceBlocks?: boolean;
+  /** Execution hooks; default: the subnet protocol (precompiles 0x…0801–0804 and block-end epochs). */
   hooks?: ExecutionHooks;
   mempool?: { maxPerSender?: number; maxTotal?: number };
   logger?: NodeLogger;
@@ -54,7 +58,8 @@ export class TensorchainNode {
   static async start(o: NodeOptions): Promise<TensorchainNode> {
     const logger = o.logger ?? consoleLogger;
     const common = makeCommon(o.genesis.chainId);
-    const chain = await Chain.open({ dataDir: o.dataDir, genesis: o.genesis, common, hooks: o.hooks });
+    const hooks = o.hooks ?? createProtocolExecutionHooks(o.genesis.protocol);
+    const chain = await Chain.open({ dataDir: o.dataDir, genesis: o.genesis, common, hooks });
     const mempool = new Mempool({
       blockGasLimit: o.genesis.blockGasLimit,
       baseFee: () => chain.nextEnv(new Uint8Array(20), Date.now()).baseFeePerGas,
@@ -64,7 +69,15 @@ export class TensorchainNode {
       },
       ...o.mempool,
     });
-    const backend = new NodeBackend({ chain, mempool, hooks: o.hooks });
+    const backend = new NodeBackend({ chain, mempool, hooks });
+    backend.registerMethods(
+      createProtocolRpcMethods({
+        openStore: async (ref) => {
+          const { block, state } = await backend.stateAt(ref);
+          return readOnlyProtocolStore(state, o.genesis.protocol, block.header.number, block.header.timestamp);
+        },
+      }),
+    );
     const node = new TensorchainNode(chain, mempool, backend, logger);
     try {
       if (o.produceBlocks !== false && o.validator) {

@@ -1,7 +1,7 @@
 "use client";
 // One line chart over block numbers, coloured by the theme's CSS variables so it follows light
 // and dark mode. Values arrive as plain numbers from a server component.
-import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from "recharts";
 
 export interface SeriesPoint {
   x: number;
@@ -32,41 +32,44 @@ export function TimeSeriesChart({
   }
   return (
     <div style={{ width: "100%", height }} data-testid={testId} role="img" aria-label={`${yLabel} by block`}>
-      <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 600, height }}>
-        <LineChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
-          <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
-          <XAxis
-            dataKey="x"
-            type="number"
-            domain={["dataMin", "dataMax"]}
-            tick={{ fill: "var(--fg-muted)", fontSize: 12 }}
-            stroke="var(--border)"
-            tickFormatter={(v: number) => `#${v}`}
-          />
-          <YAxis
-            tick={{ fill: "var(--fg-muted)", fontSize: 12 }}
-            stroke="var(--border)"
-            tickFormatter={(v: number) => compact.format(v)}
-            width={56}
-          />
-          <Tooltip
-            contentStyle={{ background: "var(--bg)", border: "1px solid var(--border)", color: "var(--fg)" }}
-            labelFormatter={(v) => `Block #${String(v)}`}
-            formatter={(v) => [
-              `${typeof v === "number" ? compact.format(v) : String(v)}${unit ? ` ${unit}` : ""}`,
-              yLabel,
-            ]}
-          />
-          <Line
-            type="monotone"
-            dataKey="y"
-            stroke="var(--accent)"
-            strokeWidth={2}
-            dot={false}
-            isAnimationActive={false}
-          />
-        </LineChart>
-      </ResponsiveContainer>
+      <LineChart
+        responsive
+        style={{ width: "100%", height: "100%" }}
+        data={data}
+        margin={{ top: 8, right: 16, bottom: 8, left: 8 }}
+      >
+        <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
+        <XAxis
+          dataKey="x"
+          type="number"
+          domain={["dataMin", "dataMax"]}
+          tick={{ fill: "var(--fg-muted)", fontSize: 12 }}
+          stroke="var(--border)"
+          tickFormatter={(v: number) => `#${v}`}
+        />
+        <YAxis
+          tick={{ fill: "var(--fg-muted)", fontSize: 12 }}
+          stroke="var(--border)"
+          tickFormatter={(v: number) => compact.format(v)}
+          width={56}
+        />
+        <Tooltip
+          contentStyle={{ background: "var(--bg)", border: "1px solid var(--border)", color: "var(--fg)" }}
+          labelFormatter={(v) => `Block #${String(v)}`}
+          formatter={(v) => [
+            `${typeof v === "number" ? compact.format(v) : String(v)}${unit ? ` ${unit}` : ""}`,
+            yLabel,
+          ]}
+        />
+        <Line
+          type="monotone"
+          dataKey="y"
+          stroke="var(--accent)"
+          strokeWidth={2}
+          dot={false}
+          isAnimationActive={false}
+        />
+      </LineChart>
     </div>
   );
 }

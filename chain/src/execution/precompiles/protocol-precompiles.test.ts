@@ -526,6 +526,55 @@ describe("protocol precompiles in a real EVM", () => {
     const info = await chain.read<{ emissionPerBlock: bigint }>(SUBNETS, subnetsAbi, "getSubnet", [2]);
     expect(info.emissionPerBlock).toBe(expected.get(2));
   });
+  it("answers every view as eth_call, ABI-encoded", async () => {
+    expect(await chain.read(SUBNETS, subnetsAbi, "getNetuids")).toEqual([0, 1, 2]);
+    const subnets = await chain.read<{ netuid: number; name: string; owner: Address }[]>(
+      SUBNETS,
+      subnetsAbi,
+      "getSubnets",
+    );
+    expect(subnets.map((s) => [s.netuid, s.name])).toEqual([
+      [0, "root"],
+      [1, "mnist"],
+      [2, "second"],
+    ]);
+    expect(subnets[1]!.owner).toBe(owner.address);
+    const [uri, spec] = await chain.read<[string, { metric: string }]>(
+      SUBNETS,
+      subnetsAbi,
+      "getTaskSpec",
+      [1],
+    );
+    expect([uri, spec.metric]).toEqual(["ipfs://spec", "accuracy"]);
+    expect(await chain.read(SUBNETS, subnetsAbi, "subnetExists", [9])).toBe(false);
+    await expect(chain.read(SUBNETS, subnetsAbi, "getSubnet", [9])).rejects.toThrow(/SubnetNotFound/);
+    const stakes = await chain.read<{ hotkey: Address; amount: bigint }[]>(
+      STAKING,
+      stakingAbi,
+      "getColdkeyStakes",
+      [delegator.address],
+    );
+    expect(stakes.map((p) => p.hotkey)).toEqual([valHot.address]);
+    expect(await chain.read(STAKING, stakingAbi, "getUnbonding", [delegator.address])).toEqual([]);
+    const v = await chain.read<{ consensusKey: Hex; active: boolean }>(STAKING, stakingAbi, "getValidator", [
+      valHot.address,
+    ]);
+    expect(v).toMatchObject({ consensusKey: `0x02${"11".repeat(32)}`, active: true });
+    await expect(chain.read(STAKING, stakingAbi, "getValidator", [minerHot.address])).rejects.toThrow(
+      /NotValidator/,
+    );
+    const [bondUids] = await chain.read<[number[], number[]]>(METAGRAPH, metagraphAbi, "getBonds", [
+      netuid,
+      0,
+    ]);
+    expect(bondUids).toEqual([1]);
+    await expect(chain.read(METAGRAPH, metagraphAbi, "getNeuron", [netuid, 5])).rejects.toThrow(
+      /UidNotFound/,
+    );
+    await expect(chain.read(NEURONS, neuronsAbi, "getCommit", [netuid, valHot.address])).rejects.toThrow(
+      /CommitNotFound/,
+    );
+  });
 });
 
 function encode(abi: Abi, functionName: string, args: readonly unknown[]): Hex {

@@ -178,3 +178,28 @@ async function payNeuron(
   const payout = splitDividends(amount, await store.getTake(hotkey), owner, positions);
   for (const [coldkey, wei] of payout) if (wei > 0n) await store.creditStake(coldkey as Address, hotkey, wei);
 }
+
+/** A consensus fault of a chain validator, decided by the consensus engine from block evidence. */
+export interface Punishment {
+  hotkey: Address;
+  kind: "doubleSign" | "downtime";
+}
+
+/**
+ * Applies a fault with the genesis slashing parameters (Cosmos SDK defaults): double sign →
+ * slash doubleSignSlashPercent of bonded and unbonding stake and tombstone; downtime → slash
+ * downtimeSlashPercent and jail for downtimeJailSeconds from the block's timestamp. A hotkey
+ * that is not a registered validator (or already tombstoned) is left alone. Returns the wei slashed.
+ */
+export async function applyPunishment(store: ProtocolStore, p: Punishment): Promise<bigint> {
+  const v = await store.getValidator(p.hotkey);
+  if (!v || v.tombstoned) return 0n;
+  if (p.kind === "doubleSign") {
+    const slashed = await store.slash(p.hotkey, store.params.doubleSignSlashPercent, 0);
+    await store.tombstone(p.hotkey);
+    return slashed;
+  }
+  const slashed = await store.slash(p.hotkey, store.params.downtimeSlashPercent, 1);
+  await store.jail(p.hotkey, store.timestamp + BigInt(store.params.downtimeJailSeconds));
+  return slashed;
+}

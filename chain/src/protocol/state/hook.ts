@@ -2,11 +2,16 @@
 // epochs, inside the block's checkpoint) and read-only stores for RPC and consensus queries.
 import type { StateManagerInterface } from "@ethereumjs/common";
 import type { ProtocolParams } from "../params.js";
-import { runBlockEnd, type BlockEndResult } from "./block-end.js";
+import { applyPunishment, runBlockEnd, type BlockEndResult, type Punishment } from "./block-end.js";
 import { readOnlyPort, stateManagerPort } from "./port.js";
 import { ProtocolStore, type ProtocolEvent } from "./store.js";
 
 export interface ProtocolEndBlockOptions {
+  /**
+   * Consensus faults to apply in this block (before emission and epochs), derived
+   * deterministically from the block (its evidence / last commit) by the consensus engine.
+   */
+  punishments?(block: bigint): Promise<readonly Punishment[]> | readonly Punishment[];
   /** Receives each block's result and protocol events (EpochCompleted ...) for logs/metrics. */
   onBlockEnd?(block: bigint, result: BlockEndResult, events: readonly ProtocolEvent[]): void;
 }
@@ -18,6 +23,7 @@ export function createProtocolEndBlock(
 ): (ctx: { state: StateManagerInterface; env: { number: bigint; timestamp: bigint } }) => Promise<void> {
   return async ({ state, env }) => {
     const store = new ProtocolStore(stateManagerPort(state), params, Number(env.number), env.timestamp);
+    for (const p of (await opts.punishments?.(env.number)) ?? []) await applyPunishment(store, p);
     const result = await runBlockEnd(store);
     opts.onBlockEnd?.(env.number, result, store.events);
   };

@@ -9,6 +9,7 @@ import { iStakingAbi } from "../../../../contracts/abi/IStaking.js";
 import { iSubnetsAbi } from "../../../../contracts/abi/ISubnets.js";
 import { ProtocolTestChain } from "../../execution/precompiles/test-chain.js";
 import { DEV_PROTOCOL_PARAMS, PRECOMPILES, TEN, type ProtocolParams } from "../params.js";
+import { applyPunishment } from "./block-end.js";
 import { readOnlyProtocolStore } from "./hook.js";
 import { createProtocolRpcMethods } from "./rpc.js";
 import { ProtocolStore, type StoragePort } from "./store.js";
@@ -211,6 +212,35 @@ describe("protocol state in a real EVM", () => {
     ).toBe(false);
   });
 
+  it("applies downtime and double-sign punishments with the genesis slashing parameters", async () => {
+    const d = chain.accounts[5]!;
+    await chain.write(d, STAKING, stakingAbi, "registerValidator", [`0x03${"22".repeat(32)}`]);
+    const store = chain.store();
+    const before = await store.getTotalStake(d.address);
+    expect(await applyPunishment(store, { hotkey: d.address, kind: "downtime" })).toBe(
+      (before * BigInt(PARAMS.downtimeSlashPercent)) / 100n,
+    );
+    expect((await store.getValidator(d.address))!.jailedUntil).toBe(
+      store.timestamp + BigInt(PARAMS.downtimeJailSeconds),
+    );
+    const mid = await store.getTotalStake(d.address);
+    expect(await applyPunishment(store, { hotkey: d.address, kind: "doubleSign" })).toBe(
+      (mid * BigInt(PARAMS.doubleSignSlashPercent)) / 100n,
+    );
+    expect((await store.getValidator(d.address))!.tombstoned).toBe(true);
+    expect(await applyPunishment(store, { hotkey: d.address, kind: "doubleSign" })).toBe(0n);
+    expect(store.events.map((e) => e.eventName)).toEqual([
+      "ValidatorSlashed",
+      "ValidatorJailedUntil",
+      "ValidatorSlashed",
+      "ValidatorTombstoned",
+    ]);
+    expect((await send(d, STAKING, stakingAbi, "unjail", [])).error?.errorName).toBe("Tombstoned");
+    expect(
+      (await send(d, STAKING, stakingAbi, "registerValidator", [`0x03${"33".repeat(32)}`])).error?.errorName,
+    ).toBe("Tombstoned");
+  });
+
   it("serves tensorchain_* RPC methods from a read-only store", async () => {
     const methods = createProtocolRpcMethods({
       openStore: async (ref) =>
@@ -240,10 +270,12 @@ describe("protocol state in a real EVM", () => {
       positions: unknown[];
       owner: Address;
     };
+    // 1 TEN staked, then slashed 1% and 5% by the punishments above.
+    const total = ((TEN * 99n) / 100n - (TEN * 99n) / 100n / 20n).toString();
     expect(st).toMatchObject({
-      totalStake: TEN.toString(),
+      totalStake: total,
       owner: d.address,
-      positions: [{ coldkey: d.address, stake: TEN.toString() }],
+      positions: [{ coldkey: d.address, stake: total }],
     });
     await expect(methods.tensorchain_getMetagraph!([7])).rejects.toThrow(/SubnetNotFound/);
     await expect(methods.tensorchain_getNeuron!([1, 70000])).rejects.toThrow(/u16/);

@@ -171,8 +171,11 @@ export class ProtocolStore {
 
   private async put(account: Address, slot: bigint, value: bigint): Promise<void> {
     const key = `${account}:${slot}`;
-    if (this.cache.get(key) === value) return;
+    // Charged even when the value is unchanged: gas then depends on the operation only, not on
+    // stored values that differ between eth_estimateGas (run in the latest block) and the
+    // transaction's own block (e.g. a burn block equal to the stored one), so an estimate holds.
     this.writes++;
+    if (this.cache.get(key) === value) return;
     this.cache.set(key, value);
     await this.port.putStorage(account, slot, value);
   }

@@ -1,0 +1,7 @@
+// POST /api/auth/verify (lib/auth/handlers.ts).
+import { authHandlers } from "@/lib/auth/handlers";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+export const POST = authHandlers.verify;

@@ -1,0 +1,177 @@
+// The faucet, home and network pages in a real browser: a dev node, the embedded database
+// (migrated), `next dev` on a free port and headless Chromium (Debian's package, driven by
+// playwright-core), as in app/home.browser.test.ts. The faucet claim goes all the way: the
+// proof of work is solved in the page's Web Worker, the claim is queued, sent and confirmed on
+// the node, and the page links the transaction. Screenshots land in screenshots/ for review.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { chromium, type Browser } from "playwright-core";
+import { createPublicClient, http } from "viem";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RPC_OPTS, startDevNode, type DevNode } from "../../chain/test/helpers/devnode";
+import { startEmbeddedDatabase, type EmbeddedDatabase } from "../../lib/db/embedded";
+import { migrate } from "../../lib/db/migrate";
+
+const CHROMIUM = "/usr/bin/chromium";
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const SCREENSHOTS = path.join(ROOT, "screenshots");
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls until the app answers (the first request compiles the page, slow on a busy machine). */
+async function waitForApp(
+  url: string,
+  proc: ChildProcess,
+  log: () => string,
+  timeoutMs = 300_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`next dev exited (${proc.exitCode}):\n${log()}`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(120_000) });
+      if (res.status === 200) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`next dev did not serve ${url} in time:\n${log()}`);
+}
+
+describe.skipIf(!existsSync(CHROMIUM))("faucet, home and network pages in Chromium", () => {
+  let node: DevNode;
+  let db: EmbeddedDatabase;
+  let next: ChildProcess | undefined;
+  let nextLog = "";
+  let browser: Browser | undefined;
+  let appUrl: string;
+  const distDir = `.next/browser-test-faucet-${process.pid}`;
+
+  beforeAll(async () => {
+    [node, db] = await Promise.all([
+      startDevNode({ blockTimeMs: 500 }),
+      startEmbeddedDatabase({ dataDir: null, port: 0 }),
+    ]);
+    await migrate(db.url);
+    const port = await freePort();
+    appUrl = `http://127.0.0.1:${port}`;
+    const env = {
+      ...process.env,
+      NODE_ENV: "development" as const,
+      CHAIN_RPC_URL: node.rpcUrl,
+      DATABASE_URL: db.url,
+      // Cheap proof of work: the test is about the flow, not the hashing.
+      FAUCET_POW_DIFFICULTY: "10",
+      NEXT_DIST_DIR: distDir,
+      NEXT_TELEMETRY_DISABLED: "1",
+    };
+    next = spawn(
+      process.execPath,
+      [
+        path.join(ROOT, "node_modules/next/dist/bin/next"),
+        "dev",
+        "--webpack",
+        "-H",
+        "127.0.0.1",
+        "-p",
+        String(port),
+      ],
+      {
+        cwd: ROOT,
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    next.stdout!.on("data", (d: Buffer) => (nextLog += d.toString()));
+    next.stderr!.on("data", (d: Buffer) => (nextLog += d.toString()));
+    await waitForApp(`${appUrl}/faucet`, next, () => nextLog);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  }, 420_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (next && next.exitCode === null) {
+      next.kill("SIGTERM");
+      await new Promise((r) => next!.once("exit", r));
+    }
+    rmSync(path.join(ROOT, distDir), { recursive: true, force: true });
+    await Promise.all([node?.stop(), db?.stop()]);
+  });
+
+  it("rejects a bad address, then solves the proof of work and follows a claim to a confirmed transaction", async () => {
+    const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${appUrl}/faucet`, { waitUntil: "networkidle" });
+    const input = page.getByLabel("Your address");
+    await input.fill("0x1234");
+    await page.getByTestId("faucet-submit").click();
+    expect(await page.locator(".ui-field-error").innerText()).toContain("0x followed by 40 hex digits");
+
+    const recipient = node.accounts[4]!.address;
+    const client = createPublicClient({ transport: http(node.rpcUrl, RPC_OPTS) });
+    const balanceBefore = await client.getBalance({ address: recipient });
+    await input.fill(recipient);
+    await page.getByTestId("faucet-submit").click();
+    const claim = page.getByTestId("faucet-claim");
+    await claim.waitFor({ timeout: 120_000 });
+    await page.waitForSelector('[data-testid="faucet-claim"][data-status="confirmed"]', { timeout: 120_000 });
+    const link = page.getByTestId("faucet-tx-link");
+    const txHash = await link.innerText();
+    expect(txHash).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(await link.getAttribute("href")).toBe(`/tx/${txHash}`);
+    const receipt = await client.getTransactionReceipt({ hash: txHash as `0x${string}` });
+    expect(receipt.status).toBe("success");
+    expect(receipt.to?.toLowerCase()).toBe(recipient.toLowerCase());
+    expect(await client.getBalance({ address: recipient })).toBeGreaterThan(balanceBefore);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "faucet-confirmed.png"), fullPage: true });
+
+    await page.reload({ waitUntil: "domcontentloaded" });
+    expect(await page.getByTestId("faucet-claims").innerText()).toBe("1");
+    expect(await page.getByTestId("faucet-unique").innerText()).toBe("1");
+    await page.screenshot({ path: path.join(SCREENSHOTS, "faucet-stats.png"), fullPage: true });
+  }, 300_000);
+
+  it("shows the latest blocks on the home page, read from the node while nothing is indexed", async () => {
+    const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(appUrl, { waitUntil: "domcontentloaded" });
+    expect(await page.getByTestId("home-note").first().innerText()).toContain(
+      "showing the node's latest blocks",
+    );
+    const blockLinks = page.getByTestId("home-blocks").getByRole("link", { name: /^#\d+$/ });
+    expect(await blockLinks.count()).toBe(10);
+    expect(await page.getByTestId("home-finality").innerText()).toBe("1 block");
+    expect(await page.getByTestId("home-block-time").innerText()).toMatch(/^\d+(\.\d+)? s$/);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "home-explorer.png"), fullPage: true });
+  }, 180_000);
+
+  it("shows the node healthy on the network page", async () => {
+    const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${appUrl}/network`, { waitUntil: "domcontentloaded" });
+    expect(await page.getByTestId("node-status-primary").innerText()).toBe("healthy");
+    expect(await page.getByTestId("net-healthy").innerText()).toBe("1 / 1");
+    await page.screenshot({ path: path.join(SCREENSHOTS, "network.png"), fullPage: true });
+  }, 180_000);
+});

@@ -1,0 +1,158 @@
+// Finality latency and finalized throughput of the BFT network: real validator processes on
+// loopback (1 and 4 validators, same code path), a fixed offered load of pre-signed transfers
+// submitted over JSON-RPC at a steady rate (each sender to one fixed node, so nonces arrive in
+// order), and a watcher that records when each transaction appears in a committed block.
+// Latency = submission → first seen in a committed (final: one-block finality) block on node 0;
+// the 20 ms poll of the watcher is included. Throughput = included transfers / (first
+// submission → last inclusion). The 1-validator run is the peer figure: the cost of consensus.
+import type { BenchContext, BenchFigure } from "../../scripts/bench-types.js";
+import { deriveAccounts } from "../src/crypto/dev-accounts.js";
+import type { Hex } from "../src/rpc/backend.js";
+import { sleep, startTestNetwork, until, minHeight } from "../test/bft/helpers.js";
+import { RpcClient, signWorkload } from "./rpc-throughput.bench.js";
+
+const BLOCK_TIME_MS = 250;
+const TICK_MS = 50;
+const SENDERS = 10;
+
+interface RunResult {
+  p50: number;
+  p99: number;
+  tps: number;
+  included: number;
+  offered: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function runOnce(validators: number, rate: number, seconds: number, log: (l: string) => void): Promise<RunResult> {
+  const net = await startTestNetwork(validators, BLOCK_TIME_MS);
+  try {
+    await until(async () => (await minHeight(net.nodes)) >= 2, `${validators} validator(s) to start`, 240_000);
+    const clients = net.nodes.map((n) => new RpcClient(n.rpcUrl, 4));
+    const accounts = deriveAccounts(SENDERS);
+    const perSender = Math.ceil((rate * seconds) / SENDERS);
+    // Sender s submits to node s % n; sign against that node's view of nonces and fees.
+    const work = (
+      await Promise.all(
+        accounts.map((a, s) =>
+          signWorkload(clients[s % clients.length]!, [a], perSender, net.plan.chainId, s, 100_000_000_000n),
+        ),
+      )
+    ).map((w) => w[0]!);
+    log(`finality: ${validators} validator(s), ${work.length * perSender} transfers signed, offering ${rate}/s`);
+
+    const submitted = new Map<string, number>();
+    const latencies: number[] = [];
+    let lastInclusion = 0;
+    let stop = false;
+    const watcher = (async () => {
+      let h = await net.nodes[0]!.height();
+      while (!stop) {
+        const b = await clients[0]!.call<{ transactions: Hex[] } | null>("eth_getBlockByNumber", [
+          `0x${(h + 1).toString(16)}`,
+          false,
+        ]);
+        if (!b) {
+          await sleep(20);
+          continue;
+        }
+        const now = performance.now();
+        for (const tx of b.transactions) {
+          const t = submitted.get(tx);
+          if (t !== undefined) {
+            latencies.push(now - t);
+            lastInclusion = now;
+          }
+        }
+        h++;
+      }
+    })();
+
+    const perTick = (rate * TICK_MS) / 1000;
+    const t0 = performance.now();
+    let sent = 0;
+    const total = work.length * perSender;
+    const sends: Promise<unknown>[] = [];
+    for (let tick = 0; sent < total; tick++) {
+      const due = Math.min(total, Math.round((tick + 1) * perTick));
+      const byNode = new Map<number, Hex[]>();
+      for (; sent < due; sent++) {
+        const s = sent % work.length;
+        const raw = work[s]!.raws[Math.floor(sent / work.length)]!;
+        const node = s % clients.length;
+        if (!byNode.has(node)) byNode.set(node, []);
+        byNode.get(node)!.push(raw);
+      }
+      const now = performance.now();
+      for (const [node, raws] of byNode) {
+        sends.push(
+          clients[node]!.batch("eth_sendRawTransaction", raws.map((r) => [r])).then((replies) => {
+            for (const r of replies) if (typeof r.result === "string") submitted.set(r.result, now);
+          }),
+        );
+      }
+      const next = t0 + (tick + 1) * TICK_MS;
+      await sleep(Math.max(0, next - performance.now()));
+    }
+    await Promise.all(sends);
+    const accepted = submitted.size;
+    const end = performance.now() + 30_000;
+    while (latencies.length < accepted && performance.now() < end) await sleep(100);
+    stop = true;
+    await watcher;
+    latencies.sort((a, b) => a - b);
+    return {
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      tps: latencies.length / ((lastInclusion - t0) / 1000),
+      included: latencies.length,
+      offered: total,
+    };
+  } finally {
+    await net.close();
+  }
+}
+
+export default async function finality(ctx: BenchContext): Promise<BenchFigure[]> {
+  const rate = ctx.quick ? 500 : 1200;
+  const seconds = ctx.quick ? 4 : 10;
+  const one = await runOnce(1, rate, seconds, ctx.log);
+  ctx.log(`finality 1 validator: p50 ${one.p50.toFixed(0)} ms p99 ${one.p99.toFixed(0)} ms ${one.tps.toFixed(0)} tx/s`);
+  const four = await runOnce(4, rate, seconds, ctx.log);
+  ctx.log(`finality 4 validators: p50 ${four.p50.toFixed(0)} ms p99 ${four.p99.toFixed(0)} ms ${four.tps.toFixed(0)} tx/s`);
+  const notes = (r: RunResult, n: number): string =>
+    `${n} validator process(es) on loopback, block time ${BLOCK_TIME_MS} ms, offered ${rate} tx/s for ${seconds} s, ${r.included}/${r.offered} included`;
+  return [
+    {
+      name: "finality.p50_ms_4_validators",
+      value: four.p50,
+      unit: "ms",
+      better: "lower",
+      peer: { name: "1 validator", value: one.p50 },
+      target: 1000,
+      notes: notes(four, 4),
+    },
+    {
+      name: "finality.p99_ms_4_validators",
+      value: four.p99,
+      unit: "ms",
+      better: "lower",
+      peer: { name: "1 validator", value: one.p99 },
+      target: 2000,
+      notes: notes(four, 4),
+    },
+    {
+      name: "finality.finalized_tx_per_s_4_validators",
+      value: four.tps,
+      unit: "tx/s",
+      better: "higher",
+      peer: { name: "1 validator", value: one.tps },
+      target: 1000,
+      notes: notes(four, 4),
+    },
+  ];
+}

@@ -1,0 +1,11 @@
+import { startDevNode } from "@/chain/test/helpers/devnode";
+import { startEmbeddedDatabase } from "@/lib/db/embedded";
+import { startNextDev } from "@/lib/test/browser";
+import { writeFileSync } from "node:fs";
+const [node, db] = await Promise.all([startDevNode({ blockTimeMs: 500 }), startEmbeddedDatabase({ dataDir: null, port: 0 })]);
+const app = await startNextDev({ name: "portals-dbg", readyPath: "/miner", env: { CHAIN_RPC_URL: node.rpcUrl, DATABASE_URL: db.url, DATA_DIR: "/tmp/pdbg/data" } });
+writeFileSync("/tmp/pdbg/info.json", JSON.stringify({ url: app.url, rpc: node.rpcUrl, chainId: node.chainId, pk: node.accounts[0]!.privateKey, pk5: node.accounts[5]!.address }));
+console.log("READY", app.url);
+const stop = async () => { await app.stop(); await node.stop(); await db.stop(); process.exit(0); };
+process.on("SIGTERM", stop); process.on("SIGINT", stop);
+setInterval(() => {}, 1 << 30);
