@@ -112,6 +112,14 @@ describe.skipIf(!existsSync(CHROMIUM))("faucet, home and network pages in Chromi
     mkdirSync(SCREENSHOTS, { recursive: true });
   }, 420_000);
 
+  /** A page whose first navigation may wait for `next dev` to compile the route on a loaded machine. */
+  async function openPage() {
+    const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
+    page.setDefaultNavigationTimeout(240_000);
+    page.setDefaultTimeout(120_000);
+    return page;
+  }
+
   afterAll(async () => {
     await browser?.close();
     if (next && next.exitCode === null) {
@@ -123,7 +131,7 @@ describe.skipIf(!existsSync(CHROMIUM))("faucet, home and network pages in Chromi
   });
 
   it("rejects a bad address, then solves the proof of work and follows a claim to a confirmed transaction", async () => {
-    const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await openPage();
     await page.goto(`${appUrl}/faucet`, { waitUntil: "networkidle" });
     const input = page.getByLabel("Your address");
     await input.fill("0x1234");
@@ -155,7 +163,7 @@ describe.skipIf(!existsSync(CHROMIUM))("faucet, home and network pages in Chromi
   }, 300_000);
 
   it("shows the latest blocks on the home page, read from the node while nothing is indexed", async () => {
-    const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await openPage();
     await page.goto(appUrl, { waitUntil: "domcontentloaded" });
     expect(await page.getByTestId("home-note").first().innerText()).toContain(
       "showing the node's latest blocks",
@@ -165,13 +173,13 @@ describe.skipIf(!existsSync(CHROMIUM))("faucet, home and network pages in Chromi
     expect(await page.getByTestId("home-finality").innerText()).toBe("1 block");
     expect(await page.getByTestId("home-block-time").innerText()).toMatch(/^\d+(\.\d+)? s$/);
     await page.screenshot({ path: path.join(SCREENSHOTS, "home-explorer.png"), fullPage: true });
-  }, 180_000);
+  }, 300_000);
 
   it("shows the node healthy on the network page", async () => {
-    const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await openPage();
     await page.goto(`${appUrl}/network`, { waitUntil: "domcontentloaded" });
     expect(await page.getByTestId("node-status-primary").innerText()).toBe("healthy");
     expect(await page.getByTestId("net-healthy").innerText()).toBe("1 / 1");
     await page.screenshot({ path: path.join(SCREENSHOTS, "network.png"), fullPage: true });
-  }, 180_000);
+  }, 300_000);
 });

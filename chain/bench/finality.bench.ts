@@ -28,10 +28,19 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-async function runOnce(validators: number, rate: number, seconds: number, log: (l: string) => void): Promise<RunResult> {
+async function runOnce(
+  validators: number,
+  rate: number,
+  seconds: number,
+  log: (l: string) => void,
+): Promise<RunResult> {
   const net = await startTestNetwork(validators, BLOCK_TIME_MS);
   try {
-    await until(async () => (await minHeight(net.nodes)) >= 2, `${validators} validator(s) to start`, 240_000);
+    await until(
+      async () => (await minHeight(net.nodes)) >= 2,
+      `${validators} validator(s) to start`,
+      240_000,
+    );
     const clients = net.nodes.map((n) => new RpcClient(n.rpcUrl, 4));
     const accounts = deriveAccounts(SENDERS);
     const perSender = Math.ceil((rate * seconds) / SENDERS);
@@ -43,7 +52,9 @@ async function runOnce(validators: number, rate: number, seconds: number, log: (
         ),
       )
     ).map((w) => w[0]!);
-    log(`finality: ${validators} validator(s), ${work.length * perSender} transfers signed, offering ${rate}/s`);
+    log(
+      `finality: ${validators} validator(s), ${work.length * perSender} transfers signed, offering ${rate}/s`,
+    );
 
     const submitted = new Map<string, number>();
     const latencies: number[] = [];
@@ -90,7 +101,10 @@ async function runOnce(validators: number, rate: number, seconds: number, log: (
       const now = performance.now();
       for (const [node, raws] of byNode) {
         sends.push(
-          clients[node]!.batch("eth_sendRawTransaction", raws.map((r) => [r])).then((replies) => {
+          clients[node]!.batch(
+            "eth_sendRawTransaction",
+            raws.map((r) => [r]),
+          ).then((replies) => {
             for (const r of replies) if (typeof r.result === "string") submitted.set(r.result, now);
           }),
         );
@@ -121,9 +135,13 @@ export default async function finality(ctx: BenchContext): Promise<BenchFigure[]
   const rate = ctx.quick ? 500 : 1200;
   const seconds = ctx.quick ? 4 : 10;
   const one = await runOnce(1, rate, seconds, ctx.log);
-  ctx.log(`finality 1 validator: p50 ${one.p50.toFixed(0)} ms p99 ${one.p99.toFixed(0)} ms ${one.tps.toFixed(0)} tx/s`);
+  ctx.log(
+    `finality 1 validator: p50 ${one.p50.toFixed(0)} ms p99 ${one.p99.toFixed(0)} ms ${one.tps.toFixed(0)} tx/s`,
+  );
   const four = await runOnce(4, rate, seconds, ctx.log);
-  ctx.log(`finality 4 validators: p50 ${four.p50.toFixed(0)} ms p99 ${four.p99.toFixed(0)} ms ${four.tps.toFixed(0)} tx/s`);
+  ctx.log(
+    `finality 4 validators: p50 ${four.p50.toFixed(0)} ms p99 ${four.p99.toFixed(0)} ms ${four.tps.toFixed(0)} tx/s`,
+  );
   const notes = (r: RunResult, n: number): string =>
     `${n} validator process(es) on loopback, block time ${BLOCK_TIME_MS} ms, offered ${rate} tx/s for ${seconds} s, ${r.included}/${r.offered} included`;
   return [

@@ -2,6 +2,7 @@
 // Every chain write in the portals goes through this: simulate first (a revert is shown with
 // its decoded custom error before the wallet is even asked), then the wallet signs, then
 // pending until the receipt, then confirmed (or reverted on chain) with the transaction hash.
+import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useState } from "react";
 import type { Abi, ContractFunctionArgs, ContractFunctionName, Hash } from "viem";
 import { useAccount, useConfig } from "wagmi";
@@ -26,6 +27,7 @@ export interface WriteRequest<abi extends Abi, fn extends ContractFunctionName<a
 
 export function useContractWrite() {
   const config = useConfig();
+  const queryClient = useQueryClient();
   const { address } = useAccount();
   const [state, setState] = useState<WriteState>({ status: "idle" });
 
@@ -50,13 +52,15 @@ export function useContractWrite() {
           return false;
         }
         setState({ status: "confirmed", hash, blockNumber: receipt.blockNumber });
+        // The write changed chain state: every read on the page refetches now, not at its next poll.
+        await queryClient.invalidateQueries();
         return true;
       } catch (err) {
         setState({ status: "failed", error: describeWalletError(err), ...(hash ? { hash } : {}) });
         return false;
       }
     },
-    [config, address],
+    [config, address, queryClient],
   );
 
   const reset = useCallback(() => setState({ status: "idle" }), []);

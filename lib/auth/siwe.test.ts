@@ -92,7 +92,7 @@ describe("Sign-In with Ethereum", () => {
     });
     afterAll(() => rm(dir, { recursive: true, force: true }));
 
-    const post = (body: Uint8Array, headers: Record<string, string>) => upload(new Request(`${ORIGIN}/api/v1/uploads`, { method: "POST", body, headers }));
+    const post = (body: Uint8Array<ArrayBuffer>, headers: Record<string, string>) => upload(new Request(`${ORIGIN}/api/v1/uploads`, { method: "POST", body, headers }));
 
     it("stores the bytes under their hash for a signed-in wallet, and refuses everyone else or a wrong hash", async () => {
       const bytes = new TextEncoder().encode("onnx model bytes");

@@ -35,7 +35,10 @@ describe("network monitor against a dev node", () => {
   const logs: string[] = [];
 
   beforeAll(async () => {
-    [node, db] = await Promise.all([startDevNode({ blockTimeMs: 250, startTimeoutMs: 180_000 }), startTestPglite()]);
+    [node, db] = await Promise.all([
+      startDevNode({ blockTimeMs: 250, startTimeoutMs: 180_000 }),
+      startTestPglite(),
+    ]);
     hook = http.createServer((req, res) => {
       let body = "";
       req.on("data", (d: Buffer) => (body += d.toString()));

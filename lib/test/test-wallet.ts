@@ -112,39 +112,37 @@ export async function installTestWallet(page: Page, o: { privateKey: Hex; rpcUrl
   }
 
   await page.exposeFunction("__tcTestWallet", (method: string, params: unknown[]) => handle(method, params ?? []));
-  await page.addInitScript(
-    ({ name }) => {
-      const listeners = new Map<string, Set<(arg: unknown) => void>>();
-      const w = window as unknown as { __tcTestWallet: (m: string, p: unknown[]) => Promise<Reply> };
-      const provider = {
-        async request({ method, params }: { method: string; params?: unknown[] }) {
-          const r = await w.__tcTestWallet(method, params ?? []);
-          if ("error" in r) throw Object.assign(new Error(r.error.message), { code: r.error.code, data: r.error.data });
-          if (r.emit) {
-            const [event, arg] = r.emit;
-            queueMicrotask(() => listeners.get(event)?.forEach((f) => f(arg)));
-          }
-          return r.result;
-        },
-        on(event: string, fn: (arg: unknown) => void) {
-          if (!listeners.has(event)) listeners.set(event, new Set());
-          listeners.get(event)!.add(fn);
-        },
-        removeListener(event: string, fn: (arg: unknown) => void) {
-          listeners.get(event)?.delete(fn);
-        },
-      };
-      const info = {
-        uuid: "5b1c7e0a-7c6b-4d7e-9a53-2f1a3b9c0d11",
-        name,
-        rdns: "org.tensorchain.testwallet",
-        icon: "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 10 10'%3E%3Crect width='10' height='10' fill='%236d28d9'/%3E%3C/svg%3E",
-      };
-      const announce = () => window.dispatchEvent(new CustomEvent("eip6963:announceProvider", { detail: Object.freeze({ info, provider }) }));
-      window.addEventListener("eip6963:requestProvider", announce);
-      announce();
-    },
-    { name: TEST_WALLET_NAME },
-  );
+  // A string, not a function: the test runner's transpiler would inject helpers (esbuild's
+  // __name) into a serialised function that do not exist in the page.
+  await page.addInitScript(`(() => {
+    const listeners = new Map();
+    const provider = {
+      async request({ method, params }) {
+        const r = await window.__tcTestWallet(method, params ?? []);
+        if ("error" in r) throw Object.assign(new Error(r.error.message), { code: r.error.code, data: r.error.data });
+        if (r.emit) {
+          const [event, arg] = r.emit;
+          queueMicrotask(() => listeners.get(event)?.forEach((f) => f(arg)));
+        }
+        return r.result;
+      },
+      on(event, fn) {
+        if (!listeners.has(event)) listeners.set(event, new Set());
+        listeners.get(event).add(fn);
+      },
+      removeListener(event, fn) {
+        listeners.get(event)?.delete(fn);
+      },
+    };
+    const info = Object.freeze({
+      uuid: "5b1c7e0a-7c6b-4d7e-9a53-2f1a3b9c0d11",
+      name: ${JSON.stringify(TEST_WALLET_NAME)},
+      rdns: "org.tensorchain.testwallet",
+      icon: "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 10 10'%3E%3Crect width='10' height='10' fill='%236d28d9'/%3E%3C/svg%3E",
+    });
+    const announce = () => window.dispatchEvent(new CustomEvent("eip6963:announceProvider", { detail: Object.freeze({ info, provider }) }));
+    window.addEventListener("eip6963:requestProvider", announce);
+    announce();
+  })();`);
   return wallet;
 }

@@ -26,7 +26,10 @@ export class TestnetError extends Error {
   }
 }
 
-const VALIDATOR_MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../node/bft/validator-main.ts");
+const VALIDATOR_MAIN = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "../node/bft/validator-main.ts",
+);
 
 export interface TestnetNodePlan {
   index: number;
@@ -102,11 +105,16 @@ export async function prepareTestnet(o: TestnetOptions): Promise<TestnetPlan> {
   }
   for (const node of nodes) {
     node.args = [
-      "--data-dir", node.dataDir,
-      "--genesis", genesisFile,
-      "--validator-key", node.keyFile,
-      "--rpc-port", String(node.rpcPort),
-      "--p2p-port", String(node.p2pPort),
+      "--data-dir",
+      node.dataDir,
+      "--genesis",
+      genesisFile,
+      "--validator-key",
+      node.keyFile,
+      "--rpc-port",
+      String(node.rpcPort),
+      "--p2p-port",
+      String(node.p2pPort),
       ...(o.timeoutProposeMs ? ["--timeout-propose", String(o.timeoutProposeMs)] : []),
       ...nodes.filter((x) => x !== node).flatMap((x) => ["--bootstrap", x.multiaddr]),
     ];
@@ -147,7 +155,8 @@ export async function cmdTestnet(argv: string[]): Promise<void> {
   const raw: Record<string, string> = {};
   for (let i = 0; i < argv.length; i += 2) {
     const key = names[argv[i]!];
-    if (!key || argv[i + 1] === undefined) throw new TestnetError(`bad option ${argv[i]}\n\n${TESTNET_USAGE}`);
+    if (!key || argv[i + 1] === undefined)
+      throw new TestnetError(`bad option ${argv[i]}\n\n${TESTNET_USAGE}`);
     raw[key] = argv[i + 1]!;
   }
   const parsed = testnetArgsSchema.safeParse(raw);

@@ -147,18 +147,22 @@ function read<T>(
   return client.readContract({ ...contract, functionName, args, blockNumber } as never) as Promise<T>;
 }
 
-/** Simulates the call from `from`, expects a revert with custom error `errorName`, returns its args. */
+/**
+ * Simulates the call from `from` (on the latest state, or on the state of `blockNumber` where the
+ * outcome depends on the block number), expects a revert with custom error `errorName` and
+ * returns the error's args.
+ */
 async function expectRevert(
   from: Account,
   contract: { address: Address; abi: Abi },
   functionName: string,
   args: readonly unknown[],
   errorName: string,
-  value?: bigint,
+  opts: { value?: bigint; blockNumber?: bigint } = {},
 ): Promise<readonly unknown[]> {
   let err: unknown;
   try {
-    await client.simulateContract({ ...contract, functionName, args, account: from, value } as never);
+    await client.simulateContract({ ...contract, functionName, args, account: from, ...opts } as never);
   } catch (e) {
     err = e;
   }
@@ -349,14 +353,9 @@ describe("subnet protocol on a real devnet node", () => {
     const burn0 = await read<bigint>(neuronsPrecompile, "getBurn", [netuid]);
     expect(burn0).toBeLessThanOrEqual(hp.burnStart);
     expect(burn0).toBeGreaterThan(hp.burnStart / 2n); // decays with a 360-block half-life
-    await expectRevert(
-      valCold,
-      neuronsPrecompile,
-      "burnedRegister",
-      [netuid, valHot.address],
-      "BurnTooLow",
-      1n,
-    );
+    await expectRevert(valCold, neuronsPrecompile, "burnedRegister", [netuid, valHot.address], "BurnTooLow", {
+      value: 1n,
+    });
 
     const registered: { block: number; burned: bigint }[] = [];
     const regs: [Account, Account][] = [
@@ -390,7 +389,7 @@ describe("subnet protocol on a real devnet node", () => {
       "burnedRegister",
       [netuid, miner1.address],
       "AlreadyRegistered",
-      2n * TEN,
+      { value: 2n * TEN },
     );
     expect(await read<number>(metagraphPrecompile, "getNeuronCount", [netuid])).toBe(3);
     expect(await read<number>(metagraphPrecompile, "getUid", [netuid, miner2.address])).toBe(uid.miner2);
@@ -468,8 +467,11 @@ describe("subnet protocol on a real devnet node", () => {
     expect(commit.commitHash).toBe(hash);
     expect(commit.revealFromBlock).toBe(BigInt(nextEpochBlock(netuid, tempo, Number(c.blockNumber)) + 1));
     const revealArgs = (s: Hex) => [netuid, weights.uids, weights.values, s, 0n];
+    // Pinned to the commit's block: on a slow machine "latest" may already be in the next tempo.
     expect(
-      await expectRevert(valHot, neuronsPrecompile, "revealWeights", revealArgs(salt), "RevealTooEarly"),
+      await expectRevert(valHot, neuronsPrecompile, "revealWeights", revealArgs(salt), "RevealTooEarly", {
+        blockNumber: c.blockNumber,
+      }),
     ).toEqual([commit.revealFromBlock]);
 
     await waitForBlock(commit.revealFromBlock);
@@ -638,7 +640,9 @@ describe("subnet protocol on a real devnet node", () => {
     );
     expect(unbonding).toEqual([{ hotkey: valHot.address, amount, releaseBlock }]);
     expect(
-      await expectRevert(delegator, stakingPrecompile, "claimUnbonded", [], "UnbondingNotFinished"),
+      await expectRevert(delegator, stakingPrecompile, "claimUnbonded", [], "UnbondingNotFinished", {
+        blockNumber: r.blockNumber,
+      }),
     ).toEqual([releaseBlock]);
     await expectRevert(outsider, stakingPrecompile, "claimUnbonded", [], "NothingToClaim");
 

@@ -25,7 +25,6 @@ import { prepareTxAsync } from "../../execution/tx.js";
 import { FileLastSignStore } from "../../consensus/last-sign.js";
 import { DEFAULT_TIMEOUTS } from "../../consensus/machine.js";
 import type { TimeoutParams } from "../../consensus/machine.js";
-import { nextHeightValidatorSet } from "../../consensus/proposer.js";
 import { ConsensusRunner, InvalidConsensusMessageError } from "../../consensus/runner.js";
 import type { RunnerOutput } from "../../consensus/runner.js";
 import { KeySigner, nativeVerifier } from "../../consensus/signer.js";
@@ -34,16 +33,11 @@ import {
   decodeCommitCertificate,
   encodeCommitCertificate,
   hexToBytes,
-  makeValidatorSet,
   voteDigest,
 } from "../../consensus/types.js";
 import type { CommitCertificate, Hex, ValidatorSet, Vote } from "../../consensus/types.js";
 import { ConsensusWal, FileWalStorage } from "../../consensus/wal.js";
-import {
-  decodeEvidence,
-  encodeEvidence,
-  verifyDuplicateVoteEvidence,
-} from "../../consensus/evidence.js";
+import { decodeEvidence, encodeEvidence, verifyDuplicateVoteEvidence } from "../../consensus/evidence.js";
 import type { DuplicateVoteEvidence } from "../../consensus/evidence.js";
 import { LightClientError, verifyCommitCertificate } from "../../settlement/light-client.js";
 import type { Genesis } from "../../genesis/schema.js";
@@ -63,6 +57,7 @@ import {
   encodeTxBatch,
 } from "./codec.js";
 import { CertificateStore, PendingBlocks } from "./stores.js";
+import { nextValidatorSet, validatorSetsAtHead } from "./validator-set.js";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { decodeBlock } from "../../execution/block.js";
@@ -97,17 +92,6 @@ const SYNC_BATCH = 32;
 const MAX_EVIDENCE = 1000;
 /** Re-send this height's own messages when no progress was made for this long. */
 const RETRANSMIT_MS = 1000;
-
-/** The consensus validator set of height 1, from genesis: power = bonded stake. */
-export function genesisValidatorSet(genesis: Genesis): ValidatorSet {
-  return makeValidatorSet(
-    genesis.validators.map((v) => ({
-      address: v.hotkey,
-      pubKey: hexToBytes(v.consensusPublicKey),
-      power: v.stake,
-    })),
-  );
-}
 
 export class BftDriver {
   private readonly runner: ConsensusRunner;
@@ -154,7 +138,8 @@ export class BftDriver {
     this.runner = new ConsensusRunner({
       config: {
         chainId: this.chainId,
-        self: this.self && set.validators.some((v) => v.address === this.self) ? this.self : null,
+        // The machine checks membership per height: a validator that joins at an epoch votes then.
+        self: this.self,
         timeouts: o.timeouts ?? DEFAULT_TIMEOUTS,
         maxRoundsAhead: 10,
       },
@@ -166,20 +151,13 @@ export class BftDriver {
   }
 
   /**
-   * Open the driver's stores and derive the validator set of the head's next height.
-   * The set is the genesis set (epoch-boundary updates from protocol state are not wired yet),
-   * with proposer priorities advanced once per committed height.
+   * Open the driver's stores and derive the validator set of the head's next height
+   * (validator-set.ts: genesis, then the protocol's top validators at root-tempo epochs).
    */
   static async create(o: BftDriverOptions): Promise<BftDriver> {
+    const { prev, next } = await validatorSetsAtHead(o.chain, o.genesis);
     const certs = await CertificateStore.open(path.join(o.dataDir, "certificates"));
-    let set = genesisValidatorSet(o.genesis);
-    let prev: ValidatorSet | null = null;
-    const head = Number(o.chain.head.header.number);
-    for (let h = 1; h <= head; h++) {
-      prev = set;
-      set = nextHeightValidatorSet(set);
-    }
-    const d = new BftDriver(o, certs, set);
+    const d = new BftDriver(o, certs, next);
     d.prevSet = prev;
     return d;
   }
@@ -468,7 +446,9 @@ export class BftDriver {
           await this.buildBlock(a.height, a.round);
           break;
         case "validate-block":
-          await this.exec(this.runner.blockValidated(a.height, a.blockHash, await this.validate(a.blockHash)));
+          await this.exec(
+            this.runner.blockValidated(a.height, a.blockHash, await this.validate(a.blockHash)),
+          );
           break;
         case "commit":
           await this.commit(a.certificate);
@@ -599,9 +579,10 @@ export class BftDriver {
       c.executed.rejected.map((r) => r.tx),
     );
     this.pending.prune(cert.height);
-    for (const [hash, b] of this.blocks) if (b.block.header.number <= BigInt(cert.height)) this.blocks.delete(hash);
+    for (const [hash, b] of this.blocks)
+      if (b.block.header.number <= BigInt(cert.height)) this.blocks.delete(hash);
     this.prevSet = this.set;
-    this.set = nextHeightValidatorSet(this.set);
+    this.set = await nextValidatorSet(this.o.chain, this.o.genesis, this.set, c.block);
   }
 
   // ------------------------------------------------------------------ catch-up sync
@@ -623,7 +604,11 @@ export class BftDriver {
       const peer = hint && hint === best.peerId ? hint : best.peerId;
       let from = head + 1;
       while (from <= best.height && !this.stopped) {
-        const payloads = await this.o.network.requestBlocks(peer, from, Math.min(SYNC_BATCH, best.height - from + 1));
+        const payloads = await this.o.network.requestBlocks(
+          peer,
+          from,
+          Math.min(SYNC_BATCH, best.height - from + 1),
+        );
         if (payloads.length === 0) break;
         const applied = await this.enqueue(() => this.applySynced(peer, payloads));
         if (applied === 0) break;

@@ -11,7 +11,10 @@ import type { BftDriver } from "./driver.js";
 
 const heightParam = z.union([
   z.number().int().nonnegative(),
-  z.string().regex(/^0x[0-9a-fA-F]{1,16}$/).transform((s) => Number(BigInt(s))),
+  z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{1,16}$/)
+    .transform((s) => Number(BigInt(s))),
 ]);
 
 const hex = (n: number | bigint): string => `0x${n.toString(16)}`;
@@ -54,6 +57,10 @@ export function bftRpcMethods(d: BftDriver): Record<string, (params: unknown[]) 
     tensorchain_consensusState: async () => ({ height: hex(d.height), round: hex(d.round), step: d.step }),
     tensorchain_netInfo: async () => d.netInfo(),
     tensorchain_getEvidence: async () =>
-      [...d.evidence.values()].map((e) => ({ kind: e.kind, voteA: voteJson(e.voteA), voteB: voteJson(e.voteB) })),
+      [...d.evidence.values()].map((e) => ({
+        kind: e.kind,
+        voteA: voteJson(e.voteA),
+        voteB: voteJson(e.voteB),
+      })),
   };
 }

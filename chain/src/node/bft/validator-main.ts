@@ -126,7 +126,9 @@ async function main(): Promise<void> {
   const running = await startBftNode(cfg);
   console.log(`RPC listening on ${running.node.rpcUrl}`);
   for (const a of running.network.multiaddrs()) console.log(`P2P listening on ${a}`);
-  console.log(`validator set of height ${running.driver.height}: ${running.driver.validators.validators.length}`);
+  console.log(
+    `validator set of height ${running.driver.height}: ${running.driver.validators.validators.length}`,
+  );
   const shutdown = (sig: string): void => {
     console.log(`${sig}: stopping`);
     running.stop().then(
