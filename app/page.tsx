@@ -85,28 +85,20 @@ export default async function HomePage() {
           </p>
         ))}
       </Card>
-      <div
-        style={{
-          display: "grid",
-          gridTemplateColumns: "repeat(auto-fit, minmax(min(100%, 520px), 1fr))",
-          gap: "1rem",
-        }}
+      <Card
+        title="Latest blocks"
+        actions={<Link href="/blocks">All blocks →</Link>}
+        className="home-latest-blocks"
       >
-        <Card
-          title="Latest blocks"
-          actions={<Link href="/blocks">All blocks →</Link>}
-          className="home-latest-blocks"
-        >
-          <div data-testid="home-blocks">
-            <BlockList blocks={overview.blocks} />
-          </div>
-        </Card>
-        <Card title="Latest transactions" className="home-latest-txs">
-          <div data-testid="home-txs">
-            <TxTable txs={overview.txs} />
-          </div>
-        </Card>
-      </div>
+        <div data-testid="home-blocks">
+          <BlockList blocks={overview.blocks} />
+        </div>
+      </Card>
+      <Card title="Latest transactions" className="home-latest-txs">
+        <div data-testid="home-txs">
+          <TxTable txs={overview.txs} />
+        </div>
+      </Card>
     </>
   );
 }

@@ -95,6 +95,9 @@ export function FaucetForm({ amount, disabledReason }: { amount: string; disable
   const [touched, setTouched] = useState(false);
   const [phase, setPhase] = useState<Phase>({ step: "idle" });
   const abort = useRef<AbortController | null>(null);
+  // Set once hydrated: before that a submit would be a plain page reload (tests wait for it).
+  const [ready, setReady] = useState(false);
+  useEffect(() => setReady(true), []);
   const error = touched ? addressError(address) : null;
   const busy = phase.step === "challenge" || phase.step === "solving" || phase.step === "submitting";
 
@@ -162,7 +165,7 @@ export function FaucetForm({ amount, disabledReason }: { amount: string; disable
   }
 
   return (
-    <form onSubmit={onSubmit} noValidate data-testid="faucet-form">
+    <form onSubmit={onSubmit} noValidate data-testid="faucet-form" data-ready={ready ? "true" : undefined}>
       <Input
         label="Your address"
         name="address"

@@ -133,6 +133,7 @@ describe.skipIf(!existsSync(CHROMIUM))("faucet, home and network pages in Chromi
   it("rejects a bad address, then solves the proof of work and follows a claim to a confirmed transaction", async () => {
     const page = await openPage();
     await page.goto(`${appUrl}/faucet`, { waitUntil: "networkidle" });
+    await page.waitForSelector('[data-testid="faucet-form"][data-ready="true"]');
     const input = page.getByLabel("Your address");
     await input.fill("0x1234");
     await page.getByTestId("faucet-submit").click();

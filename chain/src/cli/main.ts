@@ -13,6 +13,7 @@ import type { Genesis } from "../genesis/schema.js";
 import { TensorchainNode } from "../node/node.js";
 import { runDeployCommand } from "../deploy/command.js";
 import { runStatusCommand } from "./status.js";
+import { cmdTestnet } from "./testnet.js";
 
 export class UsageError extends Error {
   constructor(
@@ -30,6 +31,7 @@ const USAGE = {
 commands:
   genesis   write a genesis.json and validator key files for a local network
   start     run a node
+  testnet   run a local BFT network: N validators, each its own process, on loopback
   keys      generate or show a validator key file
   status    print a node's health summary (exit 1 when down)
   deploy    generate a network deployment: genesis, keys, node configs, docker-compose, Kubernetes
@@ -272,6 +274,8 @@ export async function main(argv: string[]): Promise<void> {
         return await cmdStart(rest);
       case "keys":
         return await cmdKeys(rest);
+      case "testnet":
+        return await cmdTestnet(rest);
       case "status":
         process.exitCode = await runStatusCommand(rest);
         return;

@@ -145,7 +145,7 @@ describe("mempool", () => {
   });
 
   it("drops included and stale transactions after a block", async () => {
-    const { mp, state } = pool();
+    const { mp } = pool();
     const a = tx(0, 0);
     await mp.add(a);
     await mp.add(tx(0, 1));

@@ -69,7 +69,8 @@ export class TensorchainNode {
       },
       ...o.mempool,
     });
-    const backend = new NodeBackend({ chain, mempool, hooks });
+    let producer: BlockProducer | undefined;
+    const backend = new NodeBackend({ chain, mempool, hooks, admissionGate: () => producer?.idle() ?? Promise.resolve() });
     backend.registerMethods(
       createProtocolRpcMethods({
         openStore: async (ref) => {
@@ -81,7 +82,7 @@ export class TensorchainNode {
     const node = new TensorchainNode(chain, mempool, backend, logger);
     try {
       if (o.produceBlocks !== false && o.validator) {
-        node.producer = new BlockProducer({
+        node.producer = producer = new BlockProducer({
           chain,
           mempool,
           coinbase: hexToBytes(o.validator.hotkey.address),
