@@ -36,7 +36,12 @@ async function blockNumber(rpcUrl: string): Promise<number> {
 }
 
 /** Polls until the app answers (the first request compiles the page, slow on a busy machine). */
-async function waitForApp(url: string, proc: ChildProcess, log: () => string, timeoutMs = 300_000): Promise<void> {
+async function waitForApp(
+  url: string,
+  proc: ChildProcess,
+  log: () => string,
+  timeoutMs = 300_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (proc.exitCode !== null) throw new Error(`next dev exited (${proc.exitCode}):\n${log()}`);
@@ -61,22 +66,52 @@ describe.skipIf(!existsSync(CHROMIUM))("home page in Chromium", () => {
   const distDir = `.next/browser-test-${process.pid}`;
 
   beforeAll(async () => {
-    [node, db] = await Promise.all([startDevNode({ blockTimeMs: 500 }), startEmbeddedDatabase({ dataDir: null, port: 0 })]);
+    [node, db] = await Promise.all([
+      startDevNode({ blockTimeMs: 500 }),
+      startEmbeddedDatabase({ dataDir: null, port: 0 }),
+    ]);
     const port = await freePort();
     appUrl = `http://127.0.0.1:${port}`;
     // NODE_ENV: vitest sets "test", which next dev would warn about.
-    const env = { ...process.env, NODE_ENV: "development" as const, CHAIN_RPC_URL: node.rpcUrl, DATABASE_URL: db.url, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1" };
-    next = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "dev", "--webpack", "-H", "127.0.0.1", "-p", String(port)], {
-      cwd: ROOT,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const env = {
+      ...process.env,
+      NODE_ENV: "development" as const,
+      CHAIN_RPC_URL: node.rpcUrl,
+      DATABASE_URL: db.url,
+      NEXT_DIST_DIR: distDir,
+      NEXT_TELEMETRY_DISABLED: "1",
+    };
+    next = spawn(
+      process.execPath,
+      [
+        path.join(ROOT, "node_modules/next/dist/bin/next"),
+        "dev",
+        "--webpack",
+        "-H",
+        "127.0.0.1",
+        "-p",
+        String(port),
+      ],
+      {
+        cwd: ROOT,
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     next.stdout!.on("data", (d: Buffer) => (nextLog += d.toString()));
     next.stderr!.on("data", (d: Buffer) => (nextLog += d.toString()));
     await waitForApp(appUrl, next, () => nextLog);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
     });
     mkdirSync(SCREENSHOTS, { recursive: true });
   }, 420_000);
@@ -93,6 +128,9 @@ describe.skipIf(!existsSync(CHROMIUM))("home page in Chromium", () => {
 
   it("shows the node's current height and hash, and the health route reports both dependencies up", async () => {
     const page = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
+    // next dev compiles a route on its first request: slow on a loaded 2-core machine.
+    page.setDefaultNavigationTimeout(240_000);
+    page.setDefaultTimeout(120_000);
     const before = await blockNumber(node.rpcUrl);
     await page.goto(appUrl, { waitUntil: "domcontentloaded" });
     const shown = Number((await page.getByTestId("chain-height").innerText()).replace(/,/g, ""));
@@ -105,7 +143,9 @@ describe.skipIf(!existsSync(CHROMIUM))("home page in Chromium", () => {
     // The theme toggle flips the theme and the choice survives a reload. Its label shows the
     // current theme once React has hydrated it (before that a click would do nothing).
     await page.waitForFunction(() => document.querySelector(".theme-toggle")?.textContent !== "◐");
-    const initial = await page.evaluate(() => (window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light"));
+    const initial = await page.evaluate(() =>
+      window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light",
+    );
     await page.getByRole("button", { name: /switch to (dark|light) theme/i }).click();
     const theme = await page.evaluate(() => document.documentElement.dataset.theme);
     expect(theme).toBe(initial === "dark" ? "light" : "dark");
@@ -114,8 +154,13 @@ describe.skipIf(!existsSync(CHROMIUM))("home page in Chromium", () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, `home-${theme}.png`), fullPage: true });
 
     const mobile = await browser!.newPage({ viewport: { width: 390, height: 844 } });
+    // next dev compiles a route on its first request: slow on a loaded 2-core machine.
+    mobile.setDefaultNavigationTimeout(240_000);
+    mobile.setDefaultTimeout(120_000);
     await mobile.goto(appUrl, { waitUntil: "domcontentloaded" });
-    await expect(mobile.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Faucet" }).count()).resolves.toBe(1);
+    await expect(
+      mobile.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Faucet" }).count(),
+    ).resolves.toBe(1);
     await mobile.screenshot({ path: path.join(SCREENSHOTS, "home-mobile.png"), fullPage: true });
 
     const health = await fetch(`${appUrl}/api/health`);
@@ -124,11 +169,14 @@ describe.skipIf(!existsSync(CHROMIUM))("home page in Chromium", () => {
     expect(body.ok).toBe(true);
     expect(body.db).toBe("ok");
     expect(body.chain.height).toBeGreaterThanOrEqual(shown);
-  });
+  }, 900_000);
 
   it("says the node is unreachable, naming its URL, when the node is down", async () => {
     await node.kill9();
     const page = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
+    // next dev compiles a route on its first request: slow on a loaded 2-core machine.
+    page.setDefaultNavigationTimeout(240_000);
+    page.setDefaultTimeout(120_000);
     await page.goto(appUrl, { waitUntil: "domcontentloaded" });
     const alert = page.getByTestId("node-unreachable");
     expect(await alert.innerText()).toContain(`Node unreachable at ${node.rpcUrl}`);
@@ -136,5 +184,5 @@ describe.skipIf(!existsSync(CHROMIUM))("home page in Chromium", () => {
     const health = await fetch(`${appUrl}/api/health`);
     expect(health.status).toBe(503);
     expect(((await health.json()) as { chain: { error?: string } }).chain.error).toContain(node.rpcUrl);
-  });
+  }, 600_000);
 });

@@ -11,9 +11,7 @@ export const DEFAULT_EMBEDDED_DB_PORT = 54329;
 
 export class ConfigError extends Error {
   override name = "ConfigError";
-  constructor(
-    readonly issues: readonly string[],
-  ) {
+  constructor(readonly issues: readonly string[]) {
     super(`invalid configuration: ${issues.join("; ")}`);
   }
 }
@@ -23,16 +21,22 @@ export class ConfigError extends Error {
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const opt = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
 // prefault (not default): the default goes through the schema, so "10" TEN becomes wei like a set value.
-const withDefault = <T extends z.ZodType>(schema: T, def: z.input<T>) => z.preprocess(blankToUndefined, schema.prefault(def as never));
+const withDefault = <T extends z.ZodType>(schema: T, def: z.input<T>) =>
+  z.preprocess(blankToUndefined, schema.prefault(def as never));
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "expected an http(s):// URL" });
 const wsUrl = z.url({ protocol: /^wss?$/, error: "expected a ws(s):// URL" });
-const postgresUrl = z.url({ protocol: /^postgres(ql)?$/, error: "expected a postgres:// or postgresql:// URL" });
+const postgresUrl = z.url({
+  protocol: /^postgres(ql)?$/,
+  error: "expected a postgres:// or postgresql:// URL",
+});
 const redisUrl = z.url({ protocol: /^rediss?$/, error: "expected a redis:// or rediss:// URL" });
 const port = z.coerce.number().int().min(1).max(65535);
 const nonNegInt = z.coerce.number().int().min(0);
 const posInt = z.coerce.number().int().min(1);
-const bool = z.enum(["1", "0", "true", "false", "yes", "no"]).transform((v) => v === "1" || v === "true" || v === "yes");
+const bool = z
+  .enum(["1", "0", "true", "false", "yes", "no"])
+  .transform((v) => v === "1" || v === "true" || v === "yes");
 /** An amount of TEN written as a decimal ("10", "0.5"), kept exactly as wei. */
 const tenAmount = z
   .string()
@@ -41,7 +45,9 @@ const tenAmount = z
     const [whole = "0", frac = ""] = v.split(".");
     return BigInt(whole) * 10n ** 18n + BigInt(frac.padEnd(18, "0"));
   });
-const privateKey = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "expected a 32-byte hex private key (0x + 64 hex digits)");
+const privateKey = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{64}$/, "expected a 32-byte hex private key (0x + 64 hex digits)");
 
 const envSchema = z.object({
   NODE_ENV: withDefault(z.enum(["development", "production", "test"]), "development"),
@@ -156,7 +162,13 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
   return {
     nodeEnv: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
-    chain: { rpcUrl: e.CHAIN_RPC_URL, wsUrl: e.CHAIN_WS_URL, id: e.CHAIN_ID, name: e.CHAIN_NAME, rpcTimeoutMs: e.CHAIN_RPC_TIMEOUT_MS },
+    chain: {
+      rpcUrl: e.CHAIN_RPC_URL,
+      wsUrl: e.CHAIN_WS_URL,
+      id: e.CHAIN_ID,
+      name: e.CHAIN_NAME,
+      rpcTimeoutMs: e.CHAIN_RPC_TIMEOUT_MS,
+    },
     app: { url: e.APP_URL, port: e.APP_PORT, dataDir },
     db: {
       url: e.DATABASE_URL ?? embeddedDatabaseUrl(e.EMBEDDED_DB_PORT),
@@ -185,7 +197,11 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
       powTtlSeconds: e.FAUCET_POW_TTL_SECONDS,
       privateKey: e.FAUCET_PRIVATE_KEY as `0x${string}` | undefined,
     },
-    indexer: { pollIntervalMs: e.INDEXER_POLL_INTERVAL_MS, batchSize: e.INDEXER_BATCH_SIZE, cronSecret: e.CRON_SECRET },
+    indexer: {
+      pollIntervalMs: e.INDEXER_POLL_INTERVAL_MS,
+      batchSize: e.INDEXER_BATCH_SIZE,
+      cronSecret: e.CRON_SECRET,
+    },
     jobs: { leaseSeconds: e.JOB_LEASE_SECONDS, maxAttempts: e.JOB_MAX_ATTEMPTS },
     auth: { sessionTtlSeconds: e.SIWE_SESSION_TTL_SECONDS },
   };

@@ -23,14 +23,24 @@ async function main(): Promise<void> {
   const stops: (() => Promise<void>)[] = [];
   const indexer = await import("../lib/indexer/loop").catch(() => undefined);
   if (indexer && "startIndexerLoop" in indexer) {
-    const handle = await (indexer as { startIndexerLoop: () => Promise<{ stop(): Promise<void> }> }).startIndexerLoop();
+    const handle = await (
+      indexer as { startIndexerLoop: () => Promise<{ stop(): Promise<void> }> }
+    ).startIndexerLoop();
     stops.push(() => handle.stop());
     console.log("indexer following the chain head");
   }
 
   const next = spawn(
     process.execPath,
-    [path.join(root, "node_modules", "next", "dist", "bin", "next"), "dev", "--webpack", "-p", String(cfg.app.port), "-H", "127.0.0.1"],
+    [
+      path.join(root, "node_modules", "next", "dist", "bin", "next"),
+      "dev",
+      "--webpack",
+      "-p",
+      String(cfg.app.port),
+      "-H",
+      "127.0.0.1",
+    ],
     { cwd: root, stdio: "inherit", env: { ...process.env, DATABASE_URL: cfg.db.url } },
   );
   console.log(`app at http://127.0.0.1:${cfg.app.port}`);
@@ -40,7 +50,9 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     if (next.exitCode === null) next.kill("SIGTERM");
-    await new Promise<void>((resolve) => (next.exitCode !== null ? resolve() : next.once("exit", () => resolve())));
+    await new Promise<void>((resolve) =>
+      next.exitCode !== null ? resolve() : next.once("exit", () => resolve()),
+    );
     for (const s of stops.reverse()) await s().catch(() => undefined);
     await db?.stop();
     process.exit(code);

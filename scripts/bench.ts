@@ -72,12 +72,19 @@ async function main(): Promise<void> {
   await mkdir(out, { recursive: true });
   const report = {
     date: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      memGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+    },
     quick,
     results,
   };
   await writeFile(path.join(out, "latest.json"), JSON.stringify(report, null, 2) + "\n");
-  console.log(`wrote bench/results/latest.json (${results.reduce((n, r) => n + r.figures.length, 0)} figures)`);
+  console.log(
+    `wrote bench/results/latest.json (${results.reduce((n, r) => n + r.figures.length, 0)} figures)`,
+  );
   // Benchmarks start child processes (nodes, servers); make sure none keeps us alive.
   process.exit(failed > 0 ? 1 : 0);
 }

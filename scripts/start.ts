@@ -78,7 +78,11 @@ async function assertPortFree(port: number, what: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const srv = net.createServer();
     srv.once("error", () =>
-      reject(new LaunchError(`port ${port} (${what}) is in use; pick another with --${what}-port or stop what holds it`)),
+      reject(
+        new LaunchError(
+          `port ${port} (${what}) is in use; pick another with --${what}-port or stop what holds it`,
+        ),
+      ),
     );
     srv.listen(port, "127.0.0.1", () => srv.close(() => resolve()));
   });
@@ -87,7 +91,8 @@ async function assertPortFree(port: number, what: string): Promise<void> {
 async function waitForRpc(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<bigint> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new LaunchError(`the node exited with code ${child.exitCode} before serving RPC`);
+    if (child.exitCode !== null)
+      throw new LaunchError(`the node exited with code ${child.exitCode} before serving RPC`);
     try {
       const res = await fetch(url, {
         method: "POST",
@@ -109,7 +114,11 @@ class Supervisor {
   private stopping = false;
 
   spawn(name: string, cmd: string, args: string[], env: Record<string, string> = {}): ChildProcess {
-    const proc = spawn(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const proc = spawn(cmd, args, {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const prefix = (line: string) => `[${name}] ${line}`;
     for (const stream of [proc.stdout, proc.stderr]) {
       let buf = "";
@@ -137,9 +146,13 @@ class Supervisor {
       // Reverse start order: app and worker first, the node last.
       for (const { proc } of [...this.children].reverse()) if (proc.exitCode === null) proc.kill("SIGTERM");
       const deadline = Date.now() + 10_000;
-      while (this.children.some((c) => c.proc.exitCode === null && c.proc.signalCode === null) && Date.now() < deadline)
+      while (
+        this.children.some((c) => c.proc.exitCode === null && c.proc.signalCode === null) &&
+        Date.now() < deadline
+      )
         await new Promise((r) => setTimeout(r, 100));
-      for (const { proc } of this.children) if (proc.exitCode === null && proc.signalCode === null) proc.kill("SIGKILL");
+      for (const { proc } of this.children)
+        if (proc.exitCode === null && proc.signalCode === null) proc.kill("SIGKILL");
     }
     process.exit(exitCode);
   }
@@ -181,17 +194,24 @@ async function main(): Promise<void> {
     ]);
     rpcUrl = `http://127.0.0.1:${opts.rpcPort}`;
     const chainId = await waitForRpc(rpcUrl, net4, 120_000);
-    console.log(`chain id ${chainId} · ${opts.validators} validators · RPC ${rpcUrl} … port ${opts.rpcPort + opts.validators - 1}`);
+    console.log(
+      `chain id ${chainId} · ${opts.validators} validators · RPC ${rpcUrl} … port ${opts.rpcPort + opts.validators - 1}`,
+    );
   }
 
   if (opts.app) {
     await assertPortFree(opts.appPort, "app");
-    const app = sup.spawn("app", process.execPath, ["--import", "tsx", path.join(root, "scripts", "app-server.ts")], {
-      CHAIN_RPC_URL: rpcUrl,
-      APP_PORT: String(opts.appPort),
-      EMBEDDED_DB_PORT: String(opts.dbPort),
-      DATA_DIR: opts.dataDir,
-    });
+    const app = sup.spawn(
+      "app",
+      process.execPath,
+      ["--import", "tsx", path.join(root, "scripts", "app-server.ts")],
+      {
+        CHAIN_RPC_URL: rpcUrl,
+        APP_PORT: String(opts.appPort),
+        EMBEDDED_DB_PORT: String(opts.dbPort),
+        DATA_DIR: opts.dataDir,
+      },
+    );
     void app;
   }
 }

@@ -24,7 +24,9 @@ export function MinerPortal() {
   const [netuid, setNetuid] = useState<number | null>(null);
   return (
     <div className="portal">
-      <p className="portal-intro">Register a hotkey on a subnet, publish your model or serve an endpoint, and follow your UIDs.</p>
+      <p className="portal-intro">
+        Register a hotkey on a subnet, publish your model or serve an endpoint, and follow your UIDs.
+      </p>
       <RequireWallet>
         <Card title="Subnet">
           <SubnetSelect value={netuid} onChange={setNetuid} />
@@ -44,7 +46,12 @@ export function MinerPortal() {
 
 function RegisterCard({ netuid }: { netuid: number }) {
   const { address } = useAccount();
-  const burn = useReadContract({ ...neuronsPrecompile, functionName: "getBurn", args: [netuid], query: { refetchInterval: 5_000 } });
+  const burn = useReadContract({
+    ...neuronsPrecompile,
+    functionName: "getBurn",
+    args: [netuid],
+    query: { refetchInterval: 5_000 },
+  });
   const [hotkey, setHotkey] = useState("");
   const [touched, setTouched] = useState(false);
   const tx = useContractWrite();
@@ -52,7 +59,12 @@ function RegisterCard({ netuid }: { netuid: number }) {
   return (
     <Card title="Register a hotkey">
       <div className="portal-form">
-        <Stat label="Registration cost (burned)" value={burn.data !== undefined ? formatTen(burn.data) : "—"} testId="burn-cost" hint="Live: rises with each registration, decays over time." />
+        <Stat
+          label="Registration cost (burned)"
+          value={burn.data !== undefined ? formatTen(burn.data) : "—"}
+          testId="burn-cost"
+          hint="Live: rises with each registration, decays over time."
+        />
         <ReadError error={burn.error} />
         <Input
           label="Hotkey"
@@ -65,7 +77,16 @@ function RegisterCard({ netuid }: { netuid: number }) {
         />
         <Button
           disabled={!parsed.ok || burn.data === undefined || tx.busy}
-          onClick={() => parsed.ok && burn.data !== undefined && void tx.write({ ...neuronsPrecompile, functionName: "burnedRegister", args: [netuid, parsed.value], value: burn.data })}
+          onClick={() =>
+            parsed.ok &&
+            burn.data !== undefined &&
+            void tx.write({
+              ...neuronsPrecompile,
+              functionName: "burnedRegister",
+              args: [netuid, parsed.value],
+              value: burn.data,
+            })
+          }
         >
           Register (burn {burn.data !== undefined ? formatTen(burn.data) : "…"})
         </Button>
@@ -94,7 +115,12 @@ function PublishModelCard({ netuid }: { netuid: number }) {
         <Button
           disabled={blob === null || !parentOk || tx.busy}
           onClick={() =>
-            blob && void tx.write({ ...neuronsPrecompile, functionName: "publishModel", args: [netuid, blob.sha256, blob.uri, (parent || zeroHash) as Hex] })
+            blob &&
+            void tx.write({
+              ...neuronsPrecompile,
+              functionName: "publishModel",
+              args: [netuid, blob.sha256, blob.uri, (parent || zeroHash) as Hex],
+            })
           }
         >
           Publish model
@@ -119,7 +145,13 @@ function ServeAxonCard({ netuid }: { netuid: number }) {
           onChange={(e) => setEndpoint(e.target.value)}
           {...(endpoint !== "" && !parsed.ok ? { error: parsed.error } : {})}
         />
-        <Button disabled={!parsed.ok || tx.busy} onClick={() => parsed.ok && void tx.write({ ...neuronsPrecompile, functionName: "serveAxon", args: [netuid, parsed.value] })}>
+        <Button
+          disabled={!parsed.ok || tx.busy}
+          onClick={() =>
+            parsed.ok &&
+            void tx.write({ ...neuronsPrecompile, functionName: "serveAxon", args: [netuid, parsed.value] })
+          }
+        >
           Serve axon
         </Button>
         <TxStatus state={tx.state} />
@@ -135,20 +167,36 @@ function MyNeurons() {
   const netuids = useReadContract({ ...subnetsPrecompile, functionName: "getNetuids" });
   const list = netuids.data ? [...netuids.data] : [];
   const registered = useReadContracts({
-    contracts: list.map((n) => ({ ...metagraphPrecompile, functionName: "isRegistered" as const, args: [n, address!] as const })),
+    contracts: list.map((n) => ({
+      ...metagraphPrecompile,
+      functionName: "isRegistered" as const,
+      args: [n, address!] as const,
+    })),
     query: { enabled: address !== undefined && list.length > 0 },
   });
   const mine = list.filter((_, i) => registered.data?.[i]?.result === true);
   const uids = useReadContracts({
-    contracts: mine.map((n) => ({ ...metagraphPrecompile, functionName: "getUid" as const, args: [n, address!] as const })),
+    contracts: mine.map((n) => ({
+      ...metagraphPrecompile,
+      functionName: "getUid" as const,
+      args: [n, address!] as const,
+    })),
     query: { enabled: mine.length > 0 },
   });
   const neurons = useReadContracts({
-    contracts: mine.map((n, i) => ({ ...metagraphPrecompile, functionName: "getNeuron" as const, args: [n, Number(uids.data?.[i]?.result ?? 0)] as const })),
+    contracts: mine.map((n, i) => ({
+      ...metagraphPrecompile,
+      functionName: "getNeuron" as const,
+      args: [n, Number(uids.data?.[i]?.result ?? 0)] as const,
+    })),
     query: { enabled: uids.data !== undefined, refetchInterval: 10_000 },
   });
   const hyper = useReadContracts({
-    contracts: mine.map((n) => ({ ...subnetsPrecompile, functionName: "getHyperparameters" as const, args: [n] as const })),
+    contracts: mine.map((n) => ({
+      ...subnetsPrecompile,
+      functionName: "getHyperparameters" as const,
+      args: [n] as const,
+    })),
     query: { enabled: mine.length > 0 },
   });
   const rows = mine.flatMap((netuid, i) => {
@@ -156,7 +204,12 @@ function MyNeurons() {
     const h = hyper.data?.[i]?.result;
     if (!n) return [];
     const immunityEnd = h ? n.registeredAt + BigInt(h.immunityPeriod) : undefined;
-    const immunityLeft = immunityEnd !== undefined && block.data !== undefined ? (immunityEnd > block.data ? immunityEnd - block.data : 0n) : undefined;
+    const immunityLeft =
+      immunityEnd !== undefined && block.data !== undefined
+        ? immunityEnd > block.data
+          ? immunityEnd - block.data
+          : 0n
+        : undefined;
     return [{ netuid, n, immunityLeft }];
   });
   return (
@@ -171,15 +224,37 @@ function MyNeurons() {
           { key: "uid", header: "UID", render: (r) => r.n.uid },
           { key: "incentive", header: "Incentive", align: "right", render: (r) => u16Percent(r.n.incentive) },
           { key: "rank", header: "Rank", align: "right", render: (r) => u16Percent(r.n.rank) },
-          { key: "emission", header: "Emission / epoch", align: "right", mono: true, render: (r) => formatTen(r.n.emission, { maxFractionDigits: 4 }) },
+          {
+            key: "emission",
+            header: "Emission / epoch",
+            align: "right",
+            mono: true,
+            render: (r) => formatTen(r.n.emission, { maxFractionDigits: 4 }),
+          },
           {
             key: "immunity",
             header: "Immunity left",
             align: "right",
-            render: (r) => (r.immunityLeft === undefined ? "—" : r.immunityLeft === 0n ? <Badge tone="warning">none</Badge> : `${r.immunityLeft} blocks`),
+            render: (r) =>
+              r.immunityLeft === undefined ? (
+                "—"
+              ) : r.immunityLeft === 0n ? (
+                <Badge tone="warning">none</Badge>
+              ) : (
+                `${r.immunityLeft} blocks`
+              ),
           },
-          { key: "model", header: "Model", mono: true, render: (r) => (r.n.modelHash === zeroHash ? "—" : `${r.n.modelHash.slice(0, 10)}…`) },
-          { key: "history", header: "History", render: (r) => <Link href={`/subnets/${r.netuid}/neurons/${r.n.uid}`}>charts</Link> },
+          {
+            key: "model",
+            header: "Model",
+            mono: true,
+            render: (r) => (r.n.modelHash === zeroHash ? "—" : `${r.n.modelHash.slice(0, 10)}…`),
+          },
+          {
+            key: "history",
+            header: "History",
+            render: (r) => <Link href={`/subnets/${r.netuid}/neurons/${r.n.uid}`}>charts</Link>,
+          },
         ]}
       />
     </Card>

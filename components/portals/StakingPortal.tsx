@@ -24,7 +24,10 @@ export function StakingPortal() {
   const [hotkey, setHotkey] = useState("");
   return (
     <div className="portal">
-      <p className="portal-intro">Delegate stake to a validator: it earns you a share of its dividends, minus its take. Unstaking starts an unbonding period.</p>
+      <p className="portal-intro">
+        Delegate stake to a validator: it earns you a share of its dividends, minus its take. Unstaking starts
+        an unbonding period.
+      </p>
       <ValidatorsTable onPick={setHotkey} />
       <RequireWallet>
         <div className="portal-grid">
@@ -44,19 +47,33 @@ function useBlockTime(): number | undefined {
     query: { enabled: latest.data !== undefined && latest.data.number > 0n },
   });
   if (!latest.data || !earlier.data || latest.data.number === earlier.data.number) return undefined;
-  return Number(latest.data.timestamp - earlier.data.timestamp) / Number(latest.data.number - earlier.data.number);
+  return (
+    Number(latest.data.timestamp - earlier.data.timestamp) / Number(latest.data.number - earlier.data.number)
+  );
 }
 
 function ValidatorsTable({ onPick }: { onPick: (hotkey: string) => void }) {
-  const validators = useReadContract({ ...stakingPrecompile, functionName: "getValidators", query: { refetchInterval: 15_000 } });
+  const validators = useReadContract({
+    ...stakingPrecompile,
+    functionName: "getValidators",
+    query: { refetchInterval: 15_000 },
+  });
   const list = validators.data ?? [];
   const takes = useReadContracts({
-    contracts: list.map((v) => ({ ...stakingPrecompile, functionName: "getTake" as const, args: [v.hotkey] as const })),
+    contracts: list.map((v) => ({
+      ...stakingPrecompile,
+      functionName: "getTake" as const,
+      args: [v.hotkey] as const,
+    })),
     query: { enabled: list.length > 0 },
   });
   const subnets = useReadContract({ ...subnetsPrecompile, functionName: "getSubnets" });
   const metagraphs = useReadContracts({
-    contracts: (subnets.data ?? []).map((s) => ({ ...metagraphPrecompile, functionName: "getMetagraph" as const, args: [s.netuid] as const })),
+    contracts: (subnets.data ?? []).map((s) => ({
+      ...metagraphPrecompile,
+      functionName: "getMetagraph" as const,
+      args: [s.netuid] as const,
+    })),
     query: { enabled: (subnets.data ?? []).length > 0 },
   });
   const blockTime = useBlockTime();
@@ -87,23 +104,69 @@ function ValidatorsTable({ onPick }: { onPick: (hotkey: string) => void }) {
         empty="No validator has registered a consensus key yet."
         columns={[
           { key: "hotkey", header: "Hotkey", mono: true, render: (r) => shortHash(r.v.hotkey) },
-          { key: "status", header: "Status", render: (r) => (r.v.tombstoned ? <Badge tone="danger">tombstoned</Badge> : r.v.jailedUntil > BigInt(Math.floor(Date.now() / 1000)) ? <Badge tone="warning">jailed</Badge> : r.v.active ? <Badge tone="success">active</Badge> : <Badge>standby</Badge>) },
-          { key: "take", header: "Take", align: "right", render: (r) => (r.take === undefined ? "—" : u16Percent(r.take, 1)) },
-          { key: "stake", header: "Total stake", align: "right", mono: true, render: (r) => formatTen(r.v.votingPower, { maxFractionDigits: 2 }) },
-          { key: "self", header: "Self stake", align: "right", mono: true, render: (r) => formatTen(r.v.selfStake, { maxFractionDigits: 2 }) },
+          {
+            key: "status",
+            header: "Status",
+            render: (r) =>
+              r.v.tombstoned ? (
+                <Badge tone="danger">tombstoned</Badge>
+              ) : r.v.jailedUntil > BigInt(Math.floor(Date.now() / 1000)) ? (
+                <Badge tone="warning">jailed</Badge>
+              ) : r.v.active ? (
+                <Badge tone="success">active</Badge>
+              ) : (
+                <Badge>standby</Badge>
+              ),
+          },
+          {
+            key: "take",
+            header: "Take",
+            align: "right",
+            render: (r) => (r.take === undefined ? "—" : u16Percent(r.take, 1)),
+          },
+          {
+            key: "stake",
+            header: "Total stake",
+            align: "right",
+            mono: true,
+            render: (r) => formatTen(r.v.votingPower, { maxFractionDigits: 2 }),
+          },
+          {
+            key: "self",
+            header: "Self stake",
+            align: "right",
+            mono: true,
+            render: (r) => formatTen(r.v.selfStake, { maxFractionDigits: 2 }),
+          },
           {
             key: "apr",
             header: "APR (est.)",
             align: "right",
             render: (r) => {
-              const apr = estimateApr({ earnings: earnings.get(r.v.hotkey.toLowerCase()) ?? [], totalStake: r.v.votingPower, take: r.take ?? 0, secondsPerBlock: blockTime });
+              const apr = estimateApr({
+                earnings: earnings.get(r.v.hotkey.toLowerCase()) ?? [],
+                totalStake: r.v.votingPower,
+                take: r.take ?? 0,
+                secondsPerBlock: blockTime,
+              });
               return apr === null ? "—" : `${(apr * 100).toFixed(2)}%`;
             },
           },
-          { key: "pick", header: "", render: (r) => <Button variant="ghost" onClick={() => onPick(r.v.hotkey)}>Delegate</Button> },
+          {
+            key: "pick",
+            header: "",
+            render: (r) => (
+              <Button variant="ghost" onClick={() => onPick(r.v.hotkey)}>
+                Delegate
+              </Button>
+            ),
+          },
         ]}
       />
-      <p className="portal-note">APR estimate: the hotkey's emission in each subnet's last epoch, annualised at the measured block time, minus the take, over its total stake. Past emission does not promise future rewards.</p>
+      <p className="portal-note">
+        APR estimate: the hotkey's emission in each subnet's last epoch, annualised at the measured block
+        time, minus the take, over its total stake. Past emission does not promise future rewards.
+      </p>
     </Card>
   );
 }
@@ -116,13 +179,49 @@ function StakeCard({ hotkey, setHotkey }: { hotkey: string; setHotkey: (h: strin
   return (
     <Card title="Stake or unstake">
       <div className="portal-form">
-        <Input label="Validator hotkey" value={hotkey} onChange={(e) => setHotkey(e.target.value)} placeholder="0x…" {...(hotkey !== "" && !hk.ok ? { error: hk.error } : {})} />
-        <Input label="Amount (TEN)" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} {...(amount !== "" && !amt.ok ? { error: amt.error } : {})} />
+        <Input
+          label="Validator hotkey"
+          value={hotkey}
+          onChange={(e) => setHotkey(e.target.value)}
+          placeholder="0x…"
+          {...(hotkey !== "" && !hk.ok ? { error: hk.error } : {})}
+        />
+        <Input
+          label="Amount (TEN)"
+          inputMode="decimal"
+          value={amount}
+          onChange={(e) => setAmount(e.target.value)}
+          {...(amount !== "" && !amt.ok ? { error: amt.error } : {})}
+        />
         <div className="portal-row">
-          <Button disabled={!hk.ok || !amt.ok || tx.busy} onClick={() => hk.ok && amt.ok && void tx.write({ ...stakingPrecompile, functionName: "addStake", args: [hk.value], value: amt.value })}>
+          <Button
+            disabled={!hk.ok || !amt.ok || tx.busy}
+            onClick={() =>
+              hk.ok &&
+              amt.ok &&
+              void tx.write({
+                ...stakingPrecompile,
+                functionName: "addStake",
+                args: [hk.value],
+                value: amt.value,
+              })
+            }
+          >
             Stake
           </Button>
-          <Button variant="secondary" disabled={!hk.ok || !amt.ok || tx.busy} onClick={() => hk.ok && amt.ok && void tx.write({ ...stakingPrecompile, functionName: "removeStake", args: [hk.value, amt.value] })}>
+          <Button
+            variant="secondary"
+            disabled={!hk.ok || !amt.ok || tx.busy}
+            onClick={() =>
+              hk.ok &&
+              amt.ok &&
+              void tx.write({
+                ...stakingPrecompile,
+                functionName: "removeStake",
+                args: [hk.value, amt.value],
+              })
+            }
+          >
             Unstake
           </Button>
         </div>
@@ -135,10 +234,22 @@ function StakeCard({ hotkey, setHotkey }: { hotkey: string; setHotkey: (h: strin
 function PositionsCard() {
   const { address } = useAccount();
   const block = useBlockNumber({ watch: true });
-  const positions = useReadContract({ ...stakingPrecompile, functionName: "getColdkeyStakes", args: [address as Address], query: { enabled: address !== undefined, refetchInterval: 10_000 } });
-  const unbonding = useReadContract({ ...stakingPrecompile, functionName: "getUnbonding", args: [address as Address], query: { enabled: address !== undefined, refetchInterval: 10_000 } });
+  const positions = useReadContract({
+    ...stakingPrecompile,
+    functionName: "getColdkeyStakes",
+    args: [address as Address],
+    query: { enabled: address !== undefined, refetchInterval: 10_000 },
+  });
+  const unbonding = useReadContract({
+    ...stakingPrecompile,
+    functionName: "getUnbonding",
+    args: [address as Address],
+    query: { enabled: address !== undefined, refetchInterval: 10_000 },
+  });
   const tx = useContractWrite();
-  const claimable = (unbonding.data ?? []).filter((u) => block.data !== undefined && u.releaseBlock <= block.data).reduce((s, u) => s + u.amount, 0n);
+  const claimable = (unbonding.data ?? [])
+    .filter((u) => block.data !== undefined && u.releaseBlock <= block.data)
+    .reduce((s, u) => s + u.amount, 0n);
   return (
     <Card title="Your delegations">
       <div className="portal-form">
@@ -149,7 +260,13 @@ function PositionsCard() {
           empty="No stake yet."
           columns={[
             { key: "hotkey", header: "Hotkey", mono: true, render: (p) => shortHash(p.hotkey) },
-            { key: "amount", header: "Stake", align: "right", mono: true, render: (p) => formatTen(p.amount) },
+            {
+              key: "amount",
+              header: "Stake",
+              align: "right",
+              mono: true,
+              render: (p) => formatTen(p.amount),
+            },
           ]}
         />
         <h3>Unbonding</h3>
@@ -159,16 +276,31 @@ function PositionsCard() {
           empty="Nothing unbonding."
           columns={[
             { key: "hotkey", header: "From", mono: true, render: (u) => shortHash(u.hotkey) },
-            { key: "amount", header: "Amount", align: "right", mono: true, render: (u) => formatTen(u.amount) },
+            {
+              key: "amount",
+              header: "Amount",
+              align: "right",
+              mono: true,
+              render: (u) => formatTen(u.amount),
+            },
             {
               key: "release",
               header: "Releases",
               align: "right",
-              render: (u) => (block.data !== undefined && u.releaseBlock <= block.data ? <Badge tone="success">claimable</Badge> : `block ${u.releaseBlock} (${block.data !== undefined ? u.releaseBlock - block.data : "?"} to go)`),
+              render: (u) =>
+                block.data !== undefined && u.releaseBlock <= block.data ? (
+                  <Badge tone="success">claimable</Badge>
+                ) : (
+                  `block ${u.releaseBlock} (${block.data !== undefined ? u.releaseBlock - block.data : "?"} to go)`
+                ),
             },
           ]}
         />
-        <Button variant="secondary" disabled={claimable === 0n || tx.busy} onClick={() => void tx.write({ ...stakingPrecompile, functionName: "claimUnbonded", args: [] })}>
+        <Button
+          variant="secondary"
+          disabled={claimable === 0n || tx.busy}
+          onClick={() => void tx.write({ ...stakingPrecompile, functionName: "claimUnbonded", args: [] })}
+        >
           Claim {formatTen(claimable)}
         </Button>
         <TxStatus state={tx.state} />

@@ -6,7 +6,12 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { zeroHash, type Address } from "viem";
 import { useAccount, useBlockNumber, useReadContract, useReadContracts, useSignMessage } from "wagmi";
-import { metagraphPrecompile, neuronsPrecompile, stakingPrecompile, subnetsPrecompile } from "@/contracts/system-contracts";
+import {
+  metagraphPrecompile,
+  neuronsPrecompile,
+  stakingPrecompile,
+  subnetsPrecompile,
+} from "@/contracts/system-contracts";
 import { Badge } from "@/components/ui/Badge";
 import { Button } from "@/components/ui/Button";
 import { Card } from "@/components/ui/Card";
@@ -27,7 +32,10 @@ const U16_MAX = 65535;
 export function ValidatorPortal() {
   return (
     <div className="portal">
-      <p className="portal-intro">Run a chain validator and evaluate subnets: your registration, stake, per-subnet standing and evaluation workers.</p>
+      <p className="portal-intro">
+        Run a chain validator and evaluate subnets: your registration, stake, per-subnet standing and
+        evaluation workers.
+      </p>
       <RequireWallet>
         <div className="portal-grid">
           <ValidatorCard />
@@ -42,8 +50,18 @@ export function ValidatorPortal() {
 
 function ValidatorCard() {
   const { address } = useAccount();
-  const info = useReadContract({ ...stakingPrecompile, functionName: "getValidator", args: [address as Address], query: { enabled: address !== undefined, retry: false } });
-  const total = useReadContract({ ...stakingPrecompile, functionName: "getTotalStake", args: [address as Address], query: { enabled: address !== undefined } });
+  const info = useReadContract({
+    ...stakingPrecompile,
+    functionName: "getValidator",
+    args: [address as Address],
+    query: { enabled: address !== undefined, retry: false },
+  });
+  const total = useReadContract({
+    ...stakingPrecompile,
+    functionName: "getTotalStake",
+    args: [address as Address],
+    query: { enabled: address !== undefined },
+  });
   const [key, setKey] = useState("");
   const parsed = parseConsensusKey(key);
   const tx = useContractWrite();
@@ -53,23 +71,64 @@ function ValidatorCard() {
       <div className="portal-form">
         {v ? (
           <div className="portal-stats">
-            <Stat label="Status" value={v.tombstoned ? <Badge tone="danger">tombstoned</Badge> : v.active ? <Badge tone="success">active</Badge> : <Badge>standby</Badge>} />
+            <Stat
+              label="Status"
+              value={
+                v.tombstoned ? (
+                  <Badge tone="danger">tombstoned</Badge>
+                ) : v.active ? (
+                  <Badge tone="success">active</Badge>
+                ) : (
+                  <Badge>standby</Badge>
+                )
+              }
+            />
             <Stat label="Voting power" value={formatTen(v.votingPower, { maxFractionDigits: 2 })} />
             <Stat label="Self stake" value={formatTen(v.selfStake, { maxFractionDigits: 2 })} />
-            <Stat label="Delegated" value={formatTen(v.votingPower - v.selfStake, { maxFractionDigits: 2 })} />
-            <Stat label="Jailed until" value={v.jailedUntil === 0n ? "never jailed" : new Date(Number(v.jailedUntil) * 1000).toISOString()} />
+            <Stat
+              label="Delegated"
+              value={formatTen(v.votingPower - v.selfStake, { maxFractionDigits: 2 })}
+            />
+            <Stat
+              label="Jailed until"
+              value={
+                v.jailedUntil === 0n ? "never jailed" : new Date(Number(v.jailedUntil) * 1000).toISOString()
+              }
+            />
           </div>
         ) : (
           <>
-            <p className="portal-note">Not registered as a chain validator. Your stake on this hotkey: {formatTen(total.data)}.</p>
-            <Input label="Consensus key" placeholder="0x02…" value={key} onChange={(e) => setKey(e.target.value)} {...(key !== "" && !parsed.ok ? { error: parsed.error } : {})} />
-            <Button disabled={!parsed.ok || tx.busy} onClick={() => parsed.ok && void tx.write({ ...stakingPrecompile, functionName: "registerValidator", args: [parsed.value] })}>
+            <p className="portal-note">
+              Not registered as a chain validator. Your stake on this hotkey: {formatTen(total.data)}.
+            </p>
+            <Input
+              label="Consensus key"
+              placeholder="0x02…"
+              value={key}
+              onChange={(e) => setKey(e.target.value)}
+              {...(key !== "" && !parsed.ok ? { error: parsed.error } : {})}
+            />
+            <Button
+              disabled={!parsed.ok || tx.busy}
+              onClick={() =>
+                parsed.ok &&
+                void tx.write({
+                  ...stakingPrecompile,
+                  functionName: "registerValidator",
+                  args: [parsed.value],
+                })
+              }
+            >
               Register validator
             </Button>
           </>
         )}
         {v && v.jailedUntil > BigInt(Math.floor(Date.now() / 1000)) && (
-          <Button variant="secondary" disabled={tx.busy} onClick={() => void tx.write({ ...stakingPrecompile, functionName: "unjail", args: [] })}>
+          <Button
+            variant="secondary"
+            disabled={tx.busy}
+            onClick={() => void tx.write({ ...stakingPrecompile, functionName: "unjail", args: [] })}
+          >
             Unjail
           </Button>
         )}
@@ -81,7 +140,12 @@ function ValidatorCard() {
 
 function TakeCard() {
   const { address } = useAccount();
-  const take = useReadContract({ ...stakingPrecompile, functionName: "getTake", args: [address as Address], query: { enabled: address !== undefined } });
+  const take = useReadContract({
+    ...stakingPrecompile,
+    functionName: "getTake",
+    args: [address as Address],
+    query: { enabled: address !== undefined },
+  });
   const [percent, setPercent] = useState("");
   const tx = useContractWrite();
   const p = Number(percent);
@@ -91,8 +155,26 @@ function TakeCard() {
       <div className="portal-form">
         <Stat label="Current take" value={take.data === undefined ? "—" : u16Percent(take.data, 1)} />
         <ReadError error={take.error} />
-        <Input label="New take (%)" inputMode="decimal" value={percent} onChange={(e) => setPercent(e.target.value)} hint="The chain caps it and rate-limits changes." {...(percent !== "" && !valid ? { error: "Enter 0 to 100." } : {})} />
-        <Button disabled={!valid || tx.busy || address === undefined} onClick={() => valid && address && void tx.write({ ...stakingPrecompile, functionName: "setTake", args: [address, Math.round((p / 100) * U16_MAX)] })}>
+        <Input
+          label="New take (%)"
+          inputMode="decimal"
+          value={percent}
+          onChange={(e) => setPercent(e.target.value)}
+          hint="The chain caps it and rate-limits changes."
+          {...(percent !== "" && !valid ? { error: "Enter 0 to 100." } : {})}
+        />
+        <Button
+          disabled={!valid || tx.busy || address === undefined}
+          onClick={() =>
+            valid &&
+            address &&
+            void tx.write({
+              ...stakingPrecompile,
+              functionName: "setTake",
+              args: [address, Math.round((p / 100) * U16_MAX)],
+            })
+          }
+        >
           Set take
         </Button>
         <TxStatus state={tx.state} />
@@ -106,14 +188,39 @@ function SubnetStanding() {
   const block = useBlockNumber({ watch: true });
   const netuids = useReadContract({ ...subnetsPrecompile, functionName: "getNetuids" });
   const list = netuids.data ? [...netuids.data] : [];
-  const reg = useReadContracts({ contracts: list.map((n) => ({ ...metagraphPrecompile, functionName: "isRegistered" as const, args: [n, address!] as const })), query: { enabled: address !== undefined && list.length > 0 } });
+  const reg = useReadContracts({
+    contracts: list.map((n) => ({
+      ...metagraphPrecompile,
+      functionName: "isRegistered" as const,
+      args: [n, address!] as const,
+    })),
+    query: { enabled: address !== undefined && list.length > 0 },
+  });
   const mine = list.filter((_, i) => reg.data?.[i]?.result === true);
-  const uids = useReadContracts({ contracts: mine.map((n) => ({ ...metagraphPrecompile, functionName: "getUid" as const, args: [n, address!] as const })), query: { enabled: mine.length > 0 } });
+  const uids = useReadContracts({
+    contracts: mine.map((n) => ({
+      ...metagraphPrecompile,
+      functionName: "getUid" as const,
+      args: [n, address!] as const,
+    })),
+    query: { enabled: mine.length > 0 },
+  });
   const neurons = useReadContracts({
-    contracts: mine.map((n, i) => ({ ...metagraphPrecompile, functionName: "getNeuron" as const, args: [n, Number(uids.data?.[i]?.result ?? 0)] as const })),
+    contracts: mine.map((n, i) => ({
+      ...metagraphPrecompile,
+      functionName: "getNeuron" as const,
+      args: [n, Number(uids.data?.[i]?.result ?? 0)] as const,
+    })),
     query: { enabled: uids.data !== undefined, refetchInterval: 10_000 },
   });
-  const commits = useReadContracts({ contracts: mine.map((n) => ({ ...neuronsPrecompile, functionName: "getCommit" as const, args: [n, address!] as const })), query: { enabled: mine.length > 0 } });
+  const commits = useReadContracts({
+    contracts: mine.map((n) => ({
+      ...neuronsPrecompile,
+      functionName: "getCommit" as const,
+      args: [n, address!] as const,
+    })),
+    query: { enabled: mine.length > 0 },
+  });
   const rows = mine.flatMap((netuid, i) => {
     const n = neurons.data?.[i]?.result;
     return n ? [{ netuid, n, commit: commits.data?.[i]?.result }] : [];
@@ -122,7 +229,8 @@ function SubnetStanding() {
     if (!c || c.commitHash === zeroHash) return "none";
     if (block.data === undefined) return "committed";
     if (block.data < c.revealFromBlock) return `committed, reveal from block ${c.revealFromBlock}`;
-    if (block.data <= c.revealUntilBlock) return <Badge tone="warning">reveal now (until {c.revealUntilBlock.toString()})</Badge>;
+    if (block.data <= c.revealUntilBlock)
+      return <Badge tone="warning">reveal now (until {c.revealUntilBlock.toString()})</Badge>;
     return <Badge tone="danger">reveal window missed</Badge>;
   };
   return (
@@ -135,11 +243,26 @@ function SubnetStanding() {
         columns={[
           { key: "subnet", header: "Subnet", render: (r) => r.netuid },
           { key: "uid", header: "UID", render: (r) => r.n.uid },
-          { key: "permit", header: "Validator permit", render: (r) => (r.n.validatorPermit ? <Badge tone="success">yes</Badge> : <Badge>no</Badge>) },
+          {
+            key: "permit",
+            header: "Validator permit",
+            render: (r) => (r.n.validatorPermit ? <Badge tone="success">yes</Badge> : <Badge>no</Badge>),
+          },
           { key: "trust", header: "Validator trust", align: "right", render: (r) => u16Percent(r.n.trust) },
           { key: "dividends", header: "Dividends", align: "right", render: (r) => u16Percent(r.n.dividends) },
-          { key: "emission", header: "Emission / epoch", align: "right", mono: true, render: (r) => formatTen(r.n.emission, { maxFractionDigits: 4 }) },
-          { key: "updated", header: "Weights last set", align: "right", render: (r) => (r.n.lastUpdate === 0n ? "never" : `block ${r.n.lastUpdate}`) },
+          {
+            key: "emission",
+            header: "Emission / epoch",
+            align: "right",
+            mono: true,
+            render: (r) => formatTen(r.n.emission, { maxFractionDigits: 4 }),
+          },
+          {
+            key: "updated",
+            header: "Weights last set",
+            align: "right",
+            render: (r) => (r.n.lastUpdate === 0n ? "never" : `block ${r.n.lastUpdate}`),
+          },
           { key: "commit", header: "Commit-reveal", render: (r) => commitState(r.commit) },
         ]}
       />
@@ -205,7 +328,10 @@ function WorkerKeys() {
   return (
     <Card title="Worker keys">
       <div className="portal-form">
-        <p className="portal-note">Workers sign their job requests with these keys; you authorise each with a signature (no transaction). Registering needs a validator permit on some subnet.</p>
+        <p className="portal-note">
+          Workers sign their job requests with these keys; you authorise each with a signature (no
+          transaction). Registering needs a validator permit on some subnet.
+        </p>
         <Table
           rowKey={(k) => k.worker}
           rows={keys.data ?? []}
@@ -216,19 +342,53 @@ function WorkerKeys() {
               key: "health",
               header: "Health",
               render: (k) =>
-                k.revokedAt ? <Badge tone="danger">revoked</Badge> : k.lastSeenAt === null ? <Badge>never seen</Badge> : Date.now() - Date.parse(k.lastSeenAt) < WORKER_ONLINE_MS ? <Badge tone="success">online</Badge> : <Badge tone="warning">offline since {new Date(k.lastSeenAt).toLocaleString()}</Badge>,
+                k.revokedAt ? (
+                  <Badge tone="danger">revoked</Badge>
+                ) : k.lastSeenAt === null ? (
+                  <Badge>never seen</Badge>
+                ) : Date.now() - Date.parse(k.lastSeenAt) < WORKER_ONLINE_MS ? (
+                  <Badge tone="success">online</Badge>
+                ) : (
+                  <Badge tone="warning">offline since {new Date(k.lastSeenAt).toLocaleString()}</Badge>
+                ),
             },
             { key: "added", header: "Added", render: (k) => new Date(k.createdAt).toLocaleString() },
-            { key: "revoke", header: "", render: (k) => (k.revokedAt ? null : <Button variant="ghost" disabled={status.busy} onClick={() => void send("revoke", k.worker)}>Remove</Button>) },
+            {
+              key: "revoke",
+              header: "",
+              render: (k) =>
+                k.revokedAt ? null : (
+                  <Button
+                    variant="ghost"
+                    disabled={status.busy}
+                    onClick={() => void send("revoke", k.worker)}
+                  >
+                    Remove
+                  </Button>
+                ),
+            },
           ]}
         />
         <div className="portal-row">
-          <Input label="Worker address" placeholder="0x…" value={worker} onChange={(e) => setWorker(e.target.value)} {...(worker !== "" && !parsed.ok ? { error: parsed.error } : {})} />
-          <Button disabled={!parsed.ok || status.busy} onClick={() => parsed.ok && void send("register", parsed.value)}>
+          <Input
+            label="Worker address"
+            placeholder="0x…"
+            value={worker}
+            onChange={(e) => setWorker(e.target.value)}
+            {...(worker !== "" && !parsed.ok ? { error: parsed.error } : {})}
+          />
+          <Button
+            disabled={!parsed.ok || status.busy}
+            onClick={() => parsed.ok && void send("register", parsed.value)}
+          >
             Add worker key
           </Button>
         </div>
-        {status.error && <p className="ui-field-error" role="alert">{status.error}</p>}
+        {status.error && (
+          <p className="ui-field-error" role="alert">
+            {status.error}
+          </p>
+        )}
       </div>
     </Card>
   );

@@ -12,7 +12,12 @@ export interface EpochEarning {
 }
 
 /** Yearly return as a fraction (0.12 = 12%), or null when there is nothing to base it on. */
-export function estimateApr(o: { earnings: readonly EpochEarning[]; totalStake: bigint; take: number; secondsPerBlock: number | undefined }): number | null {
+export function estimateApr(o: {
+  earnings: readonly EpochEarning[];
+  totalStake: bigint;
+  take: number;
+  secondsPerBlock: number | undefined;
+}): number | null {
   if (o.totalStake === 0n || o.secondsPerBlock === undefined || o.secondsPerBlock <= 0) return null;
   let perYearWei = 0;
   for (const e of o.earnings) {

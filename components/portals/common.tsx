@@ -43,7 +43,15 @@ export function ReadError({ error }: { error: unknown }) {
 }
 
 /** The chain's subnets as a select (falls back to a number field while the list is unavailable). */
-export function SubnetSelect({ value, onChange, label = "Subnet" }: { value: number | null; onChange: (netuid: number) => void; label?: string }) {
+export function SubnetSelect({
+  value,
+  onChange,
+  label = "Subnet",
+}: {
+  value: number | null;
+  onChange: (netuid: number) => void;
+  label?: string;
+}) {
   const netuids = useReadContract({ ...subnetsPrecompile, functionName: "getNetuids" });
   const list = netuids.data ? [...netuids.data].map(Number) : null;
   return (
@@ -52,7 +60,12 @@ export function SubnetSelect({ value, onChange, label = "Subnet" }: { value: num
         {label}
       </label>
       {list !== null && list.length > 0 ? (
-        <select id="subnet-select" className="portal-select" value={value ?? ""} onChange={(e) => onChange(Number(e.target.value))}>
+        <select
+          id="subnet-select"
+          className="portal-select"
+          value={value ?? ""}
+          onChange={(e) => onChange(Number(e.target.value))}
+        >
           <option value="" disabled>
             Pick a subnet
           </option>
@@ -91,9 +104,21 @@ export interface UploadedBlob {
  * Hashes the file in the browser, then uploads it to /api/v1/uploads under that hash (the
  * server checks both): needs a SIWE session, which it offers to open.
  */
-export function BlobUpload({ accept, label, onUploaded }: { accept: string; label: string; onUploaded: (b: UploadedBlob) => void }) {
+export function BlobUpload({
+  accept,
+  label,
+  onUploaded,
+}: {
+  accept: string;
+  label: string;
+  onUploaded: (b: UploadedBlob) => void;
+}) {
   const siwe = useSiwe();
-  const [state, setState] = useState<{ busy: boolean; error: string | null; done: UploadedBlob | null }>({ busy: false, error: null, done: null });
+  const [state, setState] = useState<{ busy: boolean; error: string | null; done: UploadedBlob | null }>({
+    busy: false,
+    error: null,
+    done: null,
+  });
 
   async function upload(file: File) {
     setState({ busy: true, error: null, done: null });
@@ -108,7 +133,11 @@ export function BlobUpload({ accept, label, onUploaded }: { accept: string; labe
       });
       const body = (await res.json()) as { sha256?: string; size?: number; uri?: string; error?: string };
       if (!res.ok || !body.sha256) throw new Error(body.error ?? `upload answered ${res.status}`);
-      const done = { sha256: `0x${body.sha256}` as const, size: body.size ?? file.size, uri: new URL(body.uri ?? "", window.location.origin).toString() };
+      const done = {
+        sha256: `0x${body.sha256}` as const,
+        size: body.size ?? file.size,
+        uri: new URL(body.uri ?? "", window.location.origin).toString(),
+      };
       setState({ busy: false, error: null, done });
       onUploaded(done);
     } catch (err) {
@@ -119,7 +148,9 @@ export function BlobUpload({ accept, label, onUploaded }: { accept: string; labe
   if (!siwe.signedIn) {
     return (
       <div className="portal-form">
-        <p className="portal-note">Uploads need a Sign-In with Ethereum session (a signature, not a transaction).</p>
+        <p className="portal-note">
+          Uploads need a Sign-In with Ethereum session (a signature, not a transaction).
+        </p>
         <Button variant="secondary" onClick={() => siwe.signIn.mutate()} disabled={siwe.signIn.isPending}>
           {siwe.signIn.isPending ? "Check your wallet…" : "Sign in with Ethereum"}
         </Button>

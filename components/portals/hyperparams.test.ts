@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_HYPERPARAMS, HYPERPARAM_BOUNDS } from "@/chain/src/protocol/params";
 import { parseHyperparamForm, toForm, type HyperparamsStruct } from "./hyperparams";
 
-const defaults: HyperparamsStruct = { ...DEFAULT_HYPERPARAMS, weightsVersionKey: BigInt(DEFAULT_HYPERPARAMS.weightsVersionKey) };
+const defaults: HyperparamsStruct = {
+  ...DEFAULT_HYPERPARAMS,
+  weightsVersionKey: BigInt(DEFAULT_HYPERPARAMS.weightsVersionKey),
+};
 
 describe("hyperparameter form", () => {
   it("round-trips the defaults exactly, wei amounts included", () => {

@@ -42,10 +42,15 @@ export const INT_FIELDS = [
   "burnHalfLife",
 ] as const satisfies readonly HyperparamKey[];
 
-export type HyperparamForm = Record<Exclude<HyperparamKey, "commitRevealEnabled">, string> & { commitRevealEnabled: boolean };
+export type HyperparamForm = Record<Exclude<HyperparamKey, "commitRevealEnabled">, string> & {
+  commitRevealEnabled: boolean;
+};
 
 export function toForm(h: HyperparamsStruct): HyperparamForm {
-  const f = { commitRevealEnabled: h.commitRevealEnabled, weightsVersionKey: h.weightsVersionKey.toString() } as HyperparamForm;
+  const f = {
+    commitRevealEnabled: h.commitRevealEnabled,
+    weightsVersionKey: h.weightsVersionKey.toString(),
+  } as HyperparamForm;
   for (const k of INT_FIELDS) f[k] = String(h[k]);
   for (const k of WEI_FIELDS) f[k] = formatEther(h[k]);
   return f;
@@ -56,7 +61,9 @@ export function boundsOf(k: HyperparamKey): readonly [number, number] | undefine
 }
 
 /** The struct, or the first error per field. */
-export function parseHyperparamForm(f: HyperparamForm): { ok: true; value: HyperparamsStruct } | { ok: false; errors: Partial<Record<HyperparamKey, string>> } {
+export function parseHyperparamForm(
+  f: HyperparamForm,
+): { ok: true; value: HyperparamsStruct } | { ok: false; errors: Partial<Record<HyperparamKey, string>> } {
   const errors: Partial<Record<HyperparamKey, string>> = {};
   const out = { commitRevealEnabled: f.commitRevealEnabled } as HyperparamsStruct;
   for (const k of INT_FIELDS) {
@@ -71,9 +78,12 @@ export function parseHyperparamForm(f: HyperparamForm): { ok: true; value: Hyper
     if (!/^\d+(\.\d{1,18})?$/.test(s)) errors[k] = "Enter an amount in TEN (at most 18 decimals).";
     else out[k] = parseEther(s);
   }
-  if (!/^\d+$/.test(f.weightsVersionKey.trim()) || BigInt(f.weightsVersionKey.trim()) >= 2n ** 64n) errors.weightsVersionKey = "Enter a whole number below 2^64.";
+  if (!/^\d+$/.test(f.weightsVersionKey.trim()) || BigInt(f.weightsVersionKey.trim()) >= 2n ** 64n)
+    errors.weightsVersionKey = "Enter a whole number below 2^64.";
   else out.weightsVersionKey = BigInt(f.weightsVersionKey.trim());
-  if (errors.minBurn === undefined && errors.maxBurn === undefined && out.minBurn > out.maxBurn) errors.maxBurn = "Must be at least the minimum burn.";
-  if (errors.maxValidators === undefined && errors.maxUids === undefined && out.maxValidators > out.maxUids) errors.maxValidators = "Cannot exceed max UIDs.";
+  if (errors.minBurn === undefined && errors.maxBurn === undefined && out.minBurn > out.maxBurn)
+    errors.maxBurn = "Must be at least the minimum burn.";
+  if (errors.maxValidators === undefined && errors.maxUids === undefined && out.maxValidators > out.maxUids)
+    errors.maxValidators = "Cannot exceed max UIDs.";
   return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, value: out };
 }

@@ -31,15 +31,26 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
   let dataDir: string;
 
   beforeAll(async () => {
-    [node, db] = await Promise.all([startDevNode({ blockTimeMs: 500 }), startEmbeddedDatabase({ dataDir: null, port: 0 })]);
+    [node, db] = await Promise.all([
+      startDevNode({ blockTimeMs: 500 }),
+      startEmbeddedDatabase({ dataDir: null, port: 0 }),
+    ]);
     dataDir = mkdtempSync(path.join(os.tmpdir(), "tc-portals-"));
-    app = await startNextDev({ name: "portals-test", readyPath: "/miner", env: { CHAIN_RPC_URL: node.rpcUrl, DATABASE_URL: db.url, DATA_DIR: dataDir } });
+    app = await startNextDev({
+      name: "portals-test",
+      readyPath: "/miner",
+      env: { CHAIN_RPC_URL: node.rpcUrl, DATABASE_URL: db.url, DATA_DIR: dataDir },
+    });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     // Every first visit of a page compiles it in next dev: slow on a loaded machine.
     page.setDefaultTimeout(180_000);
     page.setDefaultNavigationTimeout(300_000);
-    wallet = await installTestWallet(page, { privateKey: node.accounts[0]!.privateKey, rpcUrl: node.rpcUrl, startChainId: WRONG_CHAIN });
+    wallet = await installTestWallet(page, {
+      privateKey: node.accounts[0]!.privateKey,
+      rpcUrl: node.rpcUrl,
+      startChainId: WRONG_CHAIN,
+    });
     mkdirSync(SCREENSHOTS, { recursive: true });
   }, 420_000);
 
@@ -67,7 +78,10 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
     expect(wallet.chainId()).toBe(node.chainId);
     // The wallet did not know the chain: the dApp added it with its RPC URL, then it was switched to.
     expect(wallet.addedChains).toHaveLength(1);
-    expect(wallet.addedChains[0]).toMatchObject({ chainId: numberToHex(node.chainId), rpcUrls: [node.rpcUrl] });
+    expect(wallet.addedChains[0]).toMatchObject({
+      chainId: numberToHex(node.chainId),
+      rpcUrls: [node.rpcUrl],
+    });
     expect(await page.getByTestId("wallet-account").innerText()).toContain(wallet.address.slice(0, 6));
 
     await page.reload({ waitUntil: "domcontentloaded" });
@@ -77,7 +91,9 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
   });
 
   it("Sign-In with Ethereum: a rejected signature says so and leaves you signed out; then signs in and out", async () => {
-    const session = async () => ((await (await page.request.get(`${app.url}/api/auth/session`)).json()) as { address: string | null }).address;
+    const session = async () =>
+      ((await (await page.request.get(`${app.url}/api/auth/session`)).json()) as { address: string | null })
+        .address;
     await page.getByTestId("wallet-account").click();
     wallet.rejectNext("personal_sign");
     await page.getByRole("menuitem", { name: "Sign in with Ethereum" }).click();
@@ -114,13 +130,19 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
     const sends = () => wallet.calls.filter((c) => c === "eth_sendTransaction").length;
     const before = sends();
     await page.getByRole("button", { name: "Unstake" }).click();
-    expect(await page.getByTestId("tx-error").innerText()).toBe("Reverted: InsufficientStake(0, 1000000000000000000)");
+    expect(await page.getByTestId("tx-error").innerText()).toBe(
+      "Reverted: InsufficientStake(0, 1000000000000000000)",
+    );
     expect(sends()).toBe(before);
     await page.screenshot({ path: path.join(SCREENSHOTS, "portal-revert.png"), fullPage: true });
 
     await page.getByRole("button", { name: "Stake", exact: true }).click();
     const status = page.getByTestId("tx-status");
-    await page.locator('[data-testid="tx-status"][data-status="confirmed"], [data-testid="tx-status"][data-status="failed"]').waitFor();
+    await page
+      .locator(
+        '[data-testid="tx-status"][data-status="confirmed"], [data-testid="tx-status"][data-status="failed"]',
+      )
+      .waitFor();
     expect(await status.getAttribute("data-status")).toBe("confirmed");
     expect(sends()).toBe(before + 1);
     const href = await page.getByTestId("tx-link").getAttribute("href");
@@ -128,7 +150,12 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
     const receipt = await fetch(node.rpcUrl, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_getTransactionReceipt", params: [href!.slice(4)] }),
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "eth_getTransactionReceipt",
+        params: [href!.slice(4)],
+      }),
     }).then((r) => r.json() as Promise<{ result: { status: string } }>);
     expect(receipt.result.status).toBe("0x1");
     // The delegation shows without waiting for the next poll.
@@ -136,8 +163,14 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, "portal-staking-confirmed.png"), fullPage: true });
   });
 
-  it.todo("miner: register a hotkey at the live burn, publish an uploaded ONNX model, serve an axon (needs the precompiles on the devnet)");
-  it.todo("validator: register with a consensus key, set take, add and remove a worker key (needs a validator permit)");
-  it.todo("subnet: create a subnet at the shown lock cost with an uploaded data set; hyperparameters out of bounds are refused");
+  it.todo(
+    "miner: register a hotkey at the live burn, publish an uploaded ONNX model, serve an axon (needs the precompiles on the devnet)",
+  );
+  it.todo(
+    "validator: register with a consensus key, set take, add and remove a worker key (needs a validator permit)",
+  );
+  it.todo(
+    "subnet: create a subnet at the shown lock cost with an uploaded data set; hyperparameters out of bounds are refused",
+  );
   it.todo("staking: unstake shows the unbonding entry with its release block; claim after release");
 });

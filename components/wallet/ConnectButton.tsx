@@ -44,7 +44,11 @@ export function ConnectButton() {
     const list = announced.length > 0 ? announced : connectors;
     return (
       <div className="wallet" ref={menu} data-hydrated={hydrated || undefined}>
-        <Button onClick={() => setOpen((o) => !o)} aria-expanded={open} disabled={status === "connecting" || status === "reconnecting"}>
+        <Button
+          onClick={() => setOpen((o) => !o)}
+          aria-expanded={open}
+          disabled={status === "connecting" || status === "reconnecting"}
+        >
           {status === "connecting" || status === "reconnecting" ? "Connecting…" : "Connect wallet"}
         </Button>
         {open && (
@@ -60,9 +64,15 @@ export function ConnectButton() {
                 {c.name}
               </button>
             ))}
-            {list.length === 0 && <p className="wallet-menu-note">No browser wallet found. Install one (any EIP-6963 wallet) and reload.</p>}
+            {list.length === 0 && (
+              <p className="wallet-menu-note">
+                No browser wallet found. Install one (any EIP-6963 wallet) and reload.
+              </p>
+            )}
             {settings.walletConnectProjectId !== null && (
-              <p className="wallet-menu-note">WalletConnect is configured but its provider package is not installed in this build.</p>
+              <p className="wallet-menu-note">
+                WalletConnect is configured but its provider package is not installed in this build.
+              </p>
             )}
             {connect.error && (
               <p className="ui-field-error" role="alert">
@@ -81,12 +91,20 @@ export function ConnectButton() {
       {wrongNetwork ? (
         <span className="wallet-wrong" data-testid="wrong-network">
           <Badge tone="danger">Wrong network</Badge>
-          <Button onClick={() => switchChain.mutate({ chainId: settings.chain.id })} disabled={switchChain.isPending}>
+          <Button
+            onClick={() => switchChain.mutate({ chainId: settings.chain.id })}
+            disabled={switchChain.isPending}
+          >
             {switchChain.isPending ? "Switching…" : `Switch to ${settings.chain.name}`}
           </Button>
         </span>
       ) : null}
-      <Button variant="secondary" onClick={() => setOpen((o) => !o)} aria-expanded={open} data-testid="wallet-account">
+      <Button
+        variant="secondary"
+        onClick={() => setOpen((o) => !o)}
+        aria-expanded={open}
+        data-testid="wallet-account"
+      >
         <span className="mono">{short(address)}</span>
         {siwe.signedIn ? <span aria-label="signed in"> ✓</span> : null}
       </Button>
@@ -94,11 +112,21 @@ export function ConnectButton() {
         <div className="wallet-menu" role="menu">
           <p className="wallet-menu-note mono">{address}</p>
           {siwe.signedIn ? (
-            <button role="menuitem" className="wallet-menu-item" onClick={() => siwe.signOut.mutate()} disabled={siwe.signOut.isPending}>
+            <button
+              role="menuitem"
+              className="wallet-menu-item"
+              onClick={() => siwe.signOut.mutate()}
+              disabled={siwe.signOut.isPending}
+            >
               Sign out
             </button>
           ) : (
-            <button role="menuitem" className="wallet-menu-item" onClick={() => siwe.signIn.mutate()} disabled={siwe.signIn.isPending}>
+            <button
+              role="menuitem"
+              className="wallet-menu-item"
+              onClick={() => siwe.signIn.mutate()}
+              disabled={siwe.signIn.isPending}
+            >
               {siwe.signIn.isPending ? "Check your wallet…" : "Sign in with Ethereum"}
             </button>
           )}

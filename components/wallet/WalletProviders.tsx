@@ -16,10 +16,21 @@ export function useWalletSettings(): WalletSettings {
   return s;
 }
 
-export function WalletProviders({ settings, initialState, children }: { settings: WalletSettings; initialState: State | undefined; children: ReactNode }) {
+export function WalletProviders({
+  settings,
+  initialState,
+  children,
+}: {
+  settings: WalletSettings;
+  initialState: State | undefined;
+  children: ReactNode;
+}) {
   const [config] = useState(() => createWagmiConfig(settings));
   const [queryClient] = useState(
-    () => new QueryClient({ defaultOptions: { queries: { staleTime: 4_000, refetchOnWindowFocus: false, retry: 1 } } }),
+    () =>
+      new QueryClient({
+        defaultOptions: { queries: { staleTime: 4_000, refetchOnWindowFocus: false, retry: 1 } },
+      }),
   );
   return (
     <SettingsContext.Provider value={settings}>

@@ -17,7 +17,10 @@ export type WriteState =
   | { status: "confirmed"; hash: Hash; blockNumber: bigint }
   | { status: "failed"; error: DescribedError; hash?: Hash };
 
-export interface WriteRequest<abi extends Abi, fn extends ContractFunctionName<abi, "nonpayable" | "payable">> {
+export interface WriteRequest<
+  abi extends Abi,
+  fn extends ContractFunctionName<abi, "nonpayable" | "payable">,
+> {
   address: `0x${string}`;
   abi: abi;
   functionName: fn;
@@ -32,7 +35,9 @@ export function useContractWrite() {
   const [state, setState] = useState<WriteState>({ status: "idle" });
 
   const write = useCallback(
-    async <abi extends Abi, fn extends ContractFunctionName<abi, "nonpayable" | "payable">>(req: WriteRequest<abi, fn>): Promise<boolean> => {
+    async <abi extends Abi, fn extends ContractFunctionName<abi, "nonpayable" | "payable">>(
+      req: WriteRequest<abi, fn>,
+    ): Promise<boolean> => {
       if (address === undefined) {
         setState({ status: "failed", error: { kind: "other", message: "Connect a wallet first." } });
         return false;
@@ -42,13 +47,20 @@ export function useContractWrite() {
         setState({ status: "simulating" });
         // The generic request is checked against the ABI at the call site; wagmi's own
         // overloads cannot follow a generic through, hence the widening here.
-        const sim = await simulateContract(config, { ...(req as WriteRequest<Abi, string>), account: address } as never);
+        const sim = await simulateContract(config, {
+          ...(req as WriteRequest<Abi, string>),
+          account: address,
+        } as never);
         setState({ status: "signing" });
         hash = await writeContract(config, sim.request as never);
         setState({ status: "pending", hash });
         const receipt = await waitForTransactionReceipt(config, { hash });
         if (receipt.status !== "success") {
-          setState({ status: "failed", hash, error: { kind: "revert", message: "The transaction reverted on chain." } });
+          setState({
+            status: "failed",
+            hash,
+            error: { kind: "revert", message: "The transaction reverted on chain." },
+          });
           return false;
         }
         setState({ status: "confirmed", hash, blockNumber: receipt.blockNumber });
@@ -64,5 +76,10 @@ export function useContractWrite() {
   );
 
   const reset = useCallback(() => setState({ status: "idle" }), []);
-  return { state, write, reset, busy: state.status === "simulating" || state.status === "signing" || state.status === "pending" };
+  return {
+    state,
+    write,
+    reset,
+    busy: state.status === "simulating" || state.status === "signing" || state.status === "pending",
+  };
 }

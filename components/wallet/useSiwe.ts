@@ -69,6 +69,7 @@ export function useSiwe() {
   });
 
   const signedInAs = session.data?.address ?? null;
-  const signedIn = signedInAs !== null && address !== undefined && signedInAs.toLowerCase() === address.toLowerCase();
+  const signedIn =
+    signedInAs !== null && address !== undefined && signedInAs.toLowerCase() === address.toLowerCase();
   return { session, signedIn, signedInAs, signIn, signOut };
 }

@@ -18,14 +18,16 @@ const MAX_BODY_CHARS = 8192;
 const noStore = { "cache-control": "no-store" };
 
 function authError(err: unknown): Response {
-  if (err instanceof AuthError) return Response.json({ error: err.message, code: err.code }, { status: err.status, headers: noStore });
+  if (err instanceof AuthError)
+    return Response.json({ error: err.message, code: err.code }, { status: err.status, headers: noStore });
   console.error("auth API error:", err);
   return Response.json({ error: "internal error", code: "INTERNAL" }, { status: 500, headers: noStore });
 }
 
 async function readJson(request: Request): Promise<unknown> {
   const text = await request.text();
-  if (text.length > MAX_BODY_CHARS) throw new AuthError("BAD_REQUEST", `the request body is over ${MAX_BODY_CHARS} characters`);
+  if (text.length > MAX_BODY_CHARS)
+    throw new AuthError("BAD_REQUEST", `the request body is over ${MAX_BODY_CHARS} characters`);
   try {
     return JSON.parse(text);
   } catch {
@@ -46,8 +48,17 @@ export function createAuthHandlers(deps: () => AuthHandlerDeps) {
     async verify(request: Request): Promise<Response> {
       try {
         const d = deps();
-        const domains = [new URL(request.url).host, request.headers.get("host") ?? "", new URL(d.appUrl).host].filter((h) => h !== "");
-        const { id, session } = await signIn(await readJson(request), { kv: d.kv, domains, chainId: d.chainId, sessionTtlSeconds: d.sessionTtlSeconds });
+        const domains = [
+          new URL(request.url).host,
+          request.headers.get("host") ?? "",
+          new URL(d.appUrl).host,
+        ].filter((h) => h !== "");
+        const { id, session } = await signIn(await readJson(request), {
+          kv: d.kv,
+          domains,
+          chainId: d.chainId,
+          sessionTtlSeconds: d.sessionTtlSeconds,
+        });
         return Response.json(
           { address: session.address, expiresAt: new Date(session.expiresAt).toISOString() },
           { headers: { ...noStore, "set-cookie": sessionCookie(id, d.sessionTtlSeconds, secure(d)) } },
@@ -59,7 +70,12 @@ export function createAuthHandlers(deps: () => AuthHandlerDeps) {
     async session(request: Request): Promise<Response> {
       try {
         const s = await readSession(deps().kv, sessionIdFrom(request));
-        return Response.json(s === null ? { address: null } : { address: s.address, expiresAt: new Date(s.expiresAt).toISOString() }, { headers: noStore });
+        return Response.json(
+          s === null
+            ? { address: null }
+            : { address: s.address, expiresAt: new Date(s.expiresAt).toISOString() },
+          { headers: noStore },
+        );
       } catch (err) {
         return authError(err);
       }
@@ -68,7 +84,10 @@ export function createAuthHandlers(deps: () => AuthHandlerDeps) {
       try {
         const d = deps();
         await endSession(d.kv, sessionIdFrom(request));
-        return Response.json({ address: null }, { headers: { ...noStore, "set-cookie": clearedSessionCookie(secure(d)) } });
+        return Response.json(
+          { address: null },
+          { headers: { ...noStore, "set-cookie": clearedSessionCookie(secure(d)) } },
+        );
       } catch (err) {
         return authError(err);
       }
@@ -78,5 +97,10 @@ export function createAuthHandlers(deps: () => AuthHandlerDeps) {
 
 export const authHandlers = createAuthHandlers(() => {
   const cfg = getConfig();
-  return { kv: getKv(), chainId: cfg.chain.id, sessionTtlSeconds: cfg.auth.sessionTtlSeconds, appUrl: cfg.app.url };
+  return {
+    kv: getKv(),
+    chainId: cfg.chain.id,
+    sessionTtlSeconds: cfg.auth.sessionTtlSeconds,
+    appUrl: cfg.app.url,
+  };
 });

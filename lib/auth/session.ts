@@ -17,7 +17,8 @@ export function sessionIdFrom(request: Request): string | undefined {
 /** The signed-in wallet, or AuthError UNAUTHORIZED. */
 export async function requireSession(request: Request, kv: Kv): Promise<Session> {
   const session = await readSession(kv, sessionIdFrom(request));
-  if (session === null) throw new AuthError("UNAUTHORIZED", "sign in with your wallet first (no or expired session)");
+  if (session === null)
+    throw new AuthError("UNAUTHORIZED", "sign in with your wallet first (no or expired session)");
   return session;
 }
 

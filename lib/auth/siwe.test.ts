@@ -25,11 +25,26 @@ async function nonce(): Promise<string> {
 }
 
 function message(n: string, over: Partial<Parameters<typeof createSiweMessage>[0]> = {}): string {
-  return createSiweMessage({ domain: "127.0.0.1:3000", uri: ORIGIN, address: account.address, chainId: CHAIN_ID, nonce: n, version: "1", issuedAt: new Date(), ...over });
+  return createSiweMessage({
+    domain: "127.0.0.1:3000",
+    uri: ORIGIN,
+    address: account.address,
+    chainId: CHAIN_ID,
+    nonce: n,
+    version: "1",
+    issuedAt: new Date(),
+    ...over,
+  });
 }
 
 function verify(body: unknown): Promise<Response> {
-  return auth.verify(new Request(`${ORIGIN}/api/auth/verify`, { method: "POST", body: JSON.stringify(body), headers: { host: "127.0.0.1:3000" } }));
+  return auth.verify(
+    new Request(`${ORIGIN}/api/auth/verify`, {
+      method: "POST",
+      body: JSON.stringify(body),
+      headers: { host: "127.0.0.1:3000" },
+    }),
+  );
 }
 
 async function signIn(): Promise<string> {
@@ -37,7 +52,9 @@ async function signIn(): Promise<string> {
   const res = await verify({ message: m, signature: await account.signMessage({ message: m }) });
   expect(res.status).toBe(200);
   const cookie = res.headers.get("set-cookie")!;
-  expect(cookie).toMatch(new RegExp(`^${SESSION_COOKIE}=[0-9a-f]{64}; Path=/; HttpOnly; SameSite=Lax; Max-Age=3600$`));
+  expect(cookie).toMatch(
+    new RegExp(`^${SESSION_COOKIE}=[0-9a-f]{64}; Path=/; HttpOnly; SameSite=Lax; Max-Age=3600$`),
+  );
   return cookie.split(";")[0]!;
 }
 
@@ -46,7 +63,9 @@ describe("Sign-In with Ethereum", () => {
     const cookie = await signIn();
     const session = await auth.session(new Request(`${ORIGIN}/api/auth/session`, { headers: { cookie } }));
     expect(await session.json()).toMatchObject({ address: account.address });
-    const out = await auth.logout(new Request(`${ORIGIN}/api/auth/logout`, { method: "POST", headers: { cookie } }));
+    const out = await auth.logout(
+      new Request(`${ORIGIN}/api/auth/logout`, { method: "POST", headers: { cookie } }),
+    );
     expect(out.headers.get("set-cookie")).toContain("Max-Age=0");
     // The old cookie no longer opens anything, even if the browser kept it.
     const after = await auth.session(new Request(`${ORIGIN}/api/auth/session`, { headers: { cookie } }));
@@ -64,19 +83,25 @@ describe("Sign-In with Ethereum", () => {
 
     const other = message(await nonce(), { domain: "evil.example" });
     const r1 = await verify({ message: other, signature: await account.signMessage({ message: other }) });
-    expect(((await r1.json()) as { error: string }).error).toBe("the message is for evil.example, not this site");
+    expect(((await r1.json()) as { error: string }).error).toBe(
+      "the message is for evil.example, not this site",
+    );
 
     const chain = message(await nonce(), { chainId: 1 });
     const r2 = await verify({ message: chain, signature: await account.signMessage({ message: chain }) });
     expect(((await r2.json()) as { error: string }).error).toMatch(/chain 1/);
 
     const made = message("abcdefgh12345678");
-    expect((await verify({ message: made, signature: await account.signMessage({ message: made }) })).status).toBe(401);
+    expect(
+      (await verify({ message: made, signature: await account.signMessage({ message: made }) })).status,
+    ).toBe(401);
 
     const forged = message(await nonce());
     const intruder = privateKeyToAccount(generatePrivateKey());
     const r3 = await verify({ message: forged, signature: await intruder.signMessage({ message: forged }) });
-    expect(((await r3.json()) as { error: string }).error).toBe("the signature does not match the message's address");
+    expect(((await r3.json()) as { error: string }).error).toBe(
+      "the signature does not match the message's address",
+    );
 
     expect((await verify({ message: 1 })).status).toBe(400);
   });
@@ -92,7 +117,8 @@ describe("Sign-In with Ethereum", () => {
     });
     afterAll(() => rm(dir, { recursive: true, force: true }));
 
-    const post = (body: Uint8Array<ArrayBuffer>, headers: Record<string, string>) => upload(new Request(`${ORIGIN}/api/v1/uploads`, { method: "POST", body, headers }));
+    const post = (body: Uint8Array<ArrayBuffer>, headers: Record<string, string>) =>
+      upload(new Request(`${ORIGIN}/api/v1/uploads`, { method: "POST", body, headers }));
 
     it("stores the bytes under their hash for a signed-in wallet, and refuses everyone else or a wrong hash", async () => {
       const bytes = new TextEncoder().encode("onnx model bytes");
@@ -103,12 +129,19 @@ describe("Sign-In with Ethereum", () => {
       const cookie = await signIn();
       const ok = await post(bytes, { cookie, "x-content-sha256": `0x${hex}` });
       expect(ok.status).toBe(201);
-      expect(await ok.json()).toEqual({ sha256: hex, size: bytes.byteLength, created: true, uri: `/api/v1/blobs/${hex}` });
+      expect(await ok.json()).toEqual({
+        sha256: hex,
+        size: bytes.byteLength,
+        created: true,
+        uri: `/api/v1/blobs/${hex}`,
+      });
       expect(await readFile(path.join(dir, hex))).toEqual(Buffer.from(bytes));
 
       const wrong = await post(bytes, { cookie, "x-content-sha256": "0".repeat(64) });
       expect(wrong.status).toBe(400);
-      expect(((await wrong.json()) as { error: string }).error).toBe(`the bytes hash to ${hex}, not ${"0".repeat(64)}`);
+      expect(((await wrong.json()) as { error: string }).error).toBe(
+        `the bytes hash to ${hex}, not ${"0".repeat(64)}`,
+      );
       expect((await post(new Uint8Array(2048), { cookie, "x-content-sha256": hex })).status).toBe(413);
       expect((await post(bytes, { cookie })).status).toBe(400);
     });

@@ -76,15 +76,26 @@ export async function signIn(input: unknown, opts: VerifyOptions): Promise<{ id:
   const parsed = signInSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new AuthError("BAD_REQUEST", `invalid sign-in request: ${issue?.path.join(".") || "body"}: ${issue?.message}`);
+    throw new AuthError(
+      "BAD_REQUEST",
+      `invalid sign-in request: ${issue?.path.join(".") || "body"}: ${issue?.message}`,
+    );
   }
   const { message, signature } = parsed.data;
   const fields = parseSiweMessage(message);
   if (!fields.address || !fields.nonce || !fields.domain || fields.chainId === undefined) {
-    throw new AuthError("BAD_REQUEST", "not a Sign-In with Ethereum message (address, domain, nonce and chain id are required)");
+    throw new AuthError(
+      "BAD_REQUEST",
+      "not a Sign-In with Ethereum message (address, domain, nonce and chain id are required)",
+    );
   }
-  if (!opts.domains.includes(fields.domain)) throw new AuthError("UNAUTHORIZED", `the message is for ${fields.domain}, not this site`);
-  if (fields.chainId !== opts.chainId) throw new AuthError("UNAUTHORIZED", `the message is for chain ${fields.chainId}, this network is ${opts.chainId}`);
+  if (!opts.domains.includes(fields.domain))
+    throw new AuthError("UNAUTHORIZED", `the message is for ${fields.domain}, not this site`);
+  if (fields.chainId !== opts.chainId)
+    throw new AuthError(
+      "UNAUTHORIZED",
+      `the message is for chain ${fields.chainId}, this network is ${opts.chainId}`,
+    );
   const now = opts.now ?? Date.now();
   if (!validateSiweMessage({ message: fields, time: new Date(now) })) {
     throw new AuthError("UNAUTHORIZED", "the message has expired or is not valid yet");
@@ -94,7 +105,9 @@ export async function signIn(input: unknown, opts: VerifyOptions): Promise<{ id:
   if (!(await opts.kv.del(nonceKey(fields.nonce)))) {
     throw new AuthError("UNAUTHORIZED", "unknown or already used nonce: request a new one and sign again");
   }
-  const valid = await verifyMessage({ address: fields.address, message, signature: signature as Hex }).catch(() => false);
+  const valid = await verifyMessage({ address: fields.address, message, signature: signature as Hex }).catch(
+    () => false,
+  );
   if (!valid) throw new AuthError("UNAUTHORIZED", "the signature does not match the message's address");
 
   const session: Session = {

@@ -21,12 +21,14 @@ export interface UploadDeps {
 export const HASH_HEADER = "x-content-sha256";
 
 function uploadError(err: unknown): Response {
-  if (err instanceof AuthError) return Response.json({ error: err.message, code: err.code }, { status: err.status });
+  if (err instanceof AuthError)
+    return Response.json({ error: err.message, code: err.code }, { status: err.status });
   if (err instanceof BlobError) {
     const status = err.code === "TOO_LARGE" ? 413 : 400;
     return Response.json({ error: err.message, code: err.code }, { status });
   }
-  if (err instanceof JobError) return Response.json({ error: err.message, code: err.code }, { status: err.status });
+  if (err instanceof JobError)
+    return Response.json({ error: err.message, code: err.code }, { status: err.status });
   console.error("upload error:", err);
   return Response.json({ error: "internal error", code: "INTERNAL" }, { status: 500 });
 }
@@ -37,13 +39,21 @@ export function createUploadHandler(deps: () => UploadDeps) {
       const d = deps();
       const session = await requireSession(request, d.kv);
       const declared = request.headers.get(HASH_HEADER);
-      if (declared === null) throw new AuthError("BAD_REQUEST", `the ${HASH_HEADER} header (sha256 of the body) is required`);
+      if (declared === null)
+        throw new AuthError("BAD_REQUEST", `the ${HASH_HEADER} header (sha256 of the body) is required`);
       const expected = normalizeBlobHash(declared);
       const budget = await d.limiter.limit(session.address.toLowerCase());
-      if (!budget.allowed) throw new AuthError("RATE_LIMITED", `too many uploads: try again in ${Math.ceil(budget.resetMs / 1000)} s`);
+      if (!budget.allowed)
+        throw new AuthError(
+          "RATE_LIMITED",
+          `too many uploads: try again in ${Math.ceil(budget.resetMs / 1000)} s`,
+        );
       const bytes = await readBytes(request, d.store.maxBytes);
       const blob = await d.store.put(bytes, expected);
-      return Response.json({ ...blob, uri: `/api/v1/blobs/${blob.sha256}` }, { status: blob.created ? 201 : 200 });
+      return Response.json(
+        { ...blob, uri: `/api/v1/blobs/${blob.sha256}` },
+        { status: blob.created ? 201 : 200 },
+      );
     } catch (err) {
       return uploadError(err);
     }

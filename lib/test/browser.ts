@@ -33,17 +33,41 @@ export interface NextDev {
  * Starts `next dev --webpack` with `env` added to this process's environment and waits until
  * `readyPath` answers 200 (the first request compiles it: slow on a busy machine).
  */
-export async function startNextDev(opts: { env: Record<string, string>; name: string; readyPath?: string; timeoutMs?: number }): Promise<NextDev> {
+export async function startNextDev(opts: {
+  env: Record<string, string>;
+  name: string;
+  readyPath?: string;
+  timeoutMs?: number;
+}): Promise<NextDev> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const distDir = `.next/${opts.name}-${process.pid}`;
   let log = "";
   // NODE_ENV: vitest sets "test", which next dev would warn about.
-  const proc: ChildProcess = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "dev", "--webpack", "-H", "127.0.0.1", "-p", String(port)], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_ENV: "development", NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1", APP_URL: url, ...opts.env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const proc: ChildProcess = spawn(
+    process.execPath,
+    [
+      path.join(ROOT, "node_modules/next/dist/bin/next"),
+      "dev",
+      "--webpack",
+      "-H",
+      "127.0.0.1",
+      "-p",
+      String(port),
+    ],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        NODE_ENV: "development",
+        NEXT_DIST_DIR: distDir,
+        NEXT_TELEMETRY_DISABLED: "1",
+        APP_URL: url,
+        ...opts.env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   proc.stdout!.on("data", (d: Buffer) => (log += d.toString()));
   proc.stderr!.on("data", (d: Buffer) => (log += d.toString()));
   const stop = async () => {
@@ -74,6 +98,14 @@ export async function startNextDev(opts: { env: Record<string, string>; name: st
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
   });
 }

@@ -31,7 +31,10 @@ export interface TestWallet {
 
 const USER_REJECTED: RpcError = { code: 4001, message: "User rejected the request." };
 
-export async function installTestWallet(page: Page, o: { privateKey: Hex; rpcUrl: string; startChainId: number }): Promise<TestWallet> {
+export async function installTestWallet(
+  page: Page,
+  o: { privateKey: Hex; rpcUrl: string; startChainId: number },
+): Promise<TestWallet> {
   const account = privateKeyToAccount(o.privateKey);
   let chainId = o.startChainId;
   const known = new Set<number>([o.startChainId]);
@@ -46,7 +49,11 @@ export async function installTestWallet(page: Page, o: { privateKey: Hex; rpcUrl
   };
 
   async function forward(method: string, params: unknown[]): Promise<Reply> {
-    const res = await fetch(o.rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+    const res = await fetch(o.rpcUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+    });
     const body = (await res.json()) as { result?: unknown; error?: RpcError };
     return body.error ? { error: body.error } : { result: body.result ?? null };
   }
@@ -72,7 +79,13 @@ export async function installTestWallet(page: Page, o: { privateKey: Hex; rpcUrl
         return { result: null };
       case "wallet_switchEthereumChain": {
         const id = Number((params[0] as { chainId: Hex }).chainId);
-        if (!known.has(id)) return { error: { code: 4902, message: `Unrecognized chain ID ${numberToHex(id)}. Try adding the chain using wallet_addEthereumChain first.` } };
+        if (!known.has(id))
+          return {
+            error: {
+              code: 4902,
+              message: `Unrecognized chain ID ${numberToHex(id)}. Try adding the chain using wallet_addEthereumChain first.`,
+            },
+          };
         chainId = id;
         return { result: null, emit: ["chainChanged", numberToHex(id)] };
       }
@@ -86,12 +99,16 @@ export async function installTestWallet(page: Page, o: { privateKey: Hex; rpcUrl
       }
       case "personal_sign": {
         const [message, address] = params as [Hex, Hex];
-        if (address.toLowerCase() !== account.address.toLowerCase()) return { error: { code: 4100, message: "unknown account" } };
+        if (address.toLowerCase() !== account.address.toLowerCase())
+          return { error: { code: 4100, message: "unknown account" } };
         return { result: await account.signMessage({ message: { raw: message } }) };
       }
       case "eth_sendTransaction": {
         const tx = params[0] as { to?: Hex; data?: Hex; value?: Hex; gas?: Hex };
-        const client = createWalletClient({ account, transport: http(o.rpcUrl, { retryCount: 0, timeout: 60_000 }) });
+        const client = createWalletClient({
+          account,
+          transport: http(o.rpcUrl, { retryCount: 0, timeout: 60_000 }),
+        });
         try {
           const hash = await client.sendTransaction({
             chain: null,
@@ -102,8 +119,18 @@ export async function installTestWallet(page: Page, o: { privateKey: Hex; rpcUrl
           });
           return { result: hash };
         } catch (err) {
-          const e = err as { shortMessage?: string; message: string; cause?: { data?: unknown; code?: number } };
-          return { error: { code: e.cause?.code ?? -32603, message: e.shortMessage ?? e.message, data: e.cause?.data } };
+          const e = err as {
+            shortMessage?: string;
+            message: string;
+            cause?: { data?: unknown; code?: number };
+          };
+          return {
+            error: {
+              code: e.cause?.code ?? -32603,
+              message: e.shortMessage ?? e.message,
+              data: e.cause?.data,
+            },
+          };
         }
       }
       default:
@@ -111,7 +138,9 @@ export async function installTestWallet(page: Page, o: { privateKey: Hex; rpcUrl
     }
   }
 
-  await page.exposeFunction("__tcTestWallet", (method: string, params: unknown[]) => handle(method, params ?? []));
+  await page.exposeFunction("__tcTestWallet", (method: string, params: unknown[]) =>
+    handle(method, params ?? []),
+  );
   // A string, not a function: the test runner's transpiler would inject helpers (esbuild's
   // __name) into a serialised function that do not exist in the page.
   await page.addInitScript(`(() => {

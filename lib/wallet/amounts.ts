@@ -10,7 +10,8 @@ const TEN = /^\d+(\.\d{1,18})?$/;
 export function parseTenAmount(input: string): Parsed<bigint> {
   const s = input.trim();
   if (s === "") return { ok: false, error: "Enter an amount." };
-  if (!TEN.test(s)) return { ok: false, error: "Enter an amount in TEN such as 10 or 0.5 (at most 18 decimals)." };
+  if (!TEN.test(s))
+    return { ok: false, error: "Enter an amount in TEN such as 10 or 0.5 (at most 18 decimals)." };
   const wei = parseEther(s);
   if (wei === 0n) return { ok: false, error: "The amount must be more than 0." };
   return { ok: true, value: wei };
@@ -18,7 +19,9 @@ export function parseTenAmount(input: string): Parsed<bigint> {
 
 export function parseAddressInput(input: string): Parsed<Address> {
   const s = input.trim();
-  return isAddress(s, { strict: false }) ? { ok: true, value: s as Address } : { ok: false, error: "Enter a 0x-prefixed 20-byte address." };
+  return isAddress(s, { strict: false })
+    ? { ok: true, value: s as Address }
+    : { ok: false, error: "Enter a 0x-prefixed 20-byte address." };
 }
 
 /** A 33-byte compressed secp256k1 public key (the consensus key validators sign votes with). */
@@ -26,13 +29,18 @@ export function parseConsensusKey(input: string): Parsed<Hex> {
   const s = input.trim().toLowerCase();
   return /^0x0[23][0-9a-f]{64}$/.test(s)
     ? { ok: true, value: s as Hex }
-    : { ok: false, error: "Enter the 33-byte compressed public key (0x02… or 0x03…, 66 hex digits) from `tensorchain keys show`." };
+    : {
+        ok: false,
+        error:
+          "Enter the 33-byte compressed public key (0x02… or 0x03…, 66 hex digits) from `tensorchain keys show`.",
+      };
 }
 
 /** An axon endpoint: host:port or an http(s) URL, bounded like the chain bounds it. */
 export function parseEndpoint(input: string): Parsed<string> {
   const s = input.trim();
-  if (s.length === 0 || s.length > 256) return { ok: false, error: "Enter an endpoint of 1 to 256 characters." };
+  if (s.length === 0 || s.length > 256)
+    return { ok: false, error: "Enter an endpoint of 1 to 256 characters." };
   if (/^https?:\/\/[^\s]+$/.test(s) || /^[a-zA-Z0-9.-]+:\d{1,5}$/.test(s)) return { ok: true, value: s };
   return { ok: false, error: "Enter host:port or an http(s):// URL." };
 }

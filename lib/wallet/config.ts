@@ -17,7 +17,10 @@ const envSchema = z.object({
   /** WalletConnect Cloud project id (32 hex digits); WalletConnect is offered only when set. */
   WALLETCONNECT_PROJECT_ID: z.preprocess(
     blankToUndefined,
-    z.string().regex(/^[0-9a-f]{32}$/, "expected a 32-hex-digit WalletConnect project id").optional(),
+    z
+      .string()
+      .regex(/^[0-9a-f]{32}$/, "expected a 32-hex-digit WalletConnect project id")
+      .optional(),
   ),
 });
 

@@ -5,7 +5,11 @@ import { BaseError, ContractFunctionZeroDataError, UserRejectedRequestError } fr
 import { decodeContractErrorFrom } from "@/contracts/errors";
 
 export function isUserRejection(err: unknown): boolean {
-  if (err instanceof BaseError && err.walk((e) => e instanceof UserRejectedRequestError) instanceof UserRejectedRequestError) return true;
+  if (
+    err instanceof BaseError &&
+    err.walk((e) => e instanceof UserRejectedRequestError) instanceof UserRejectedRequestError
+  )
+    return true;
   // Wallets that bypass viem's error mapping still use EIP-1193's 4001.
   for (let e: unknown = err; e !== null && typeof e === "object"; e = (e as { cause?: unknown }).cause) {
     if ((e as { code?: unknown }).code === 4001) return true;
@@ -22,8 +26,14 @@ export function describeWalletError(err: unknown): DescribedError {
   if (isUserRejection(err)) return { kind: "rejected", message: "You rejected the request in your wallet." };
   const decoded = decodeContractErrorFrom(err);
   if (decoded !== undefined) return { kind: "revert", message: `Reverted: ${decoded.description}` };
-  if (err instanceof BaseError && err.walk((e) => e instanceof ContractFunctionZeroDataError) instanceof ContractFunctionZeroDataError) {
-    return { kind: "not-deployed", message: "The protocol contract answered nothing: it is not live on this network yet." };
+  if (
+    err instanceof BaseError &&
+    err.walk((e) => e instanceof ContractFunctionZeroDataError) instanceof ContractFunctionZeroDataError
+  ) {
+    return {
+      kind: "not-deployed",
+      message: "The protocol contract answered nothing: it is not live on this network yet.",
+    };
   }
   if (err instanceof BaseError) return { kind: "other", message: err.shortMessage };
   return { kind: "other", message: err instanceof Error ? err.message : String(err) };

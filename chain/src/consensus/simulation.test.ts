@@ -16,41 +16,45 @@ function describeFailure(r: SimReport): string {
 describe("consensus simulation", () => {
   // CPU-bound: yields to the event loop between runs so the test worker keeps answering the
   // runner, and gets a long timeout because a loaded CI machine may be several times slower.
-  it(ONE_SEED !== undefined ? `seed ${ONE_SEED}` : `${RUNS} seeded runs keep safety and liveness`, async () => {
-    const seeds =
-      ONE_SEED !== undefined ? [ONE_SEED] : Array.from({ length: RUNS }, (_, i) => FIRST_SEED + i);
-    const failures: string[] = [];
-    const totals = { events: 0, evidence: 0, restarts: 0, refused: 0, real: 0, byzantine: 0, maxRound: 0 };
-    const started = Date.now();
-    for (const [i, seed] of seeds.entries()) {
-      if (i % 10 === 0) await new Promise((resolve) => setImmediate(resolve));
-      const r = runSimulation({ seed });
-      totals.events += r.events;
-      totals.evidence += r.evidence;
-      totals.restarts += r.restarts;
-      totals.refused += r.refusedSignatures;
-      totals.real += r.realSignatures ? 1 : 0;
-      totals.byzantine += r.behaviours.some(
-        (b) => b === "equivocate" || b === "silent" || b === "invalid-proposals",
-      )
-        ? 1
-        : 0;
-      totals.maxRound = Math.max(totals.maxRound, r.maxRound);
-      if (r.violations.length) failures.push(describeFailure(r));
-      if (failures.length >= 5) break;
-    }
-    console.log(`consensus simulation: ${seeds.length} runs in ${Date.now() - started} ms`, totals);
-    expect(failures, failures.join("\n")).toEqual([]);
-    // The adversary must actually have been exercised, or the run proves little.
-    if (seeds.length >= 200) {
-      expect(totals.restarts).toBeGreaterThan(0);
-      // Restarts that lost the WAL hit the last-sign guard.
-      expect(totals.refused).toBeGreaterThan(0);
-      expect(totals.evidence).toBeGreaterThan(0);
-      expect(totals.real).toBeGreaterThan(0);
-      expect(totals.byzantine).toBeGreaterThan(0);
-    }
-  }, 900_000);
+  it(
+    ONE_SEED !== undefined ? `seed ${ONE_SEED}` : `${RUNS} seeded runs keep safety and liveness`,
+    async () => {
+      const seeds =
+        ONE_SEED !== undefined ? [ONE_SEED] : Array.from({ length: RUNS }, (_, i) => FIRST_SEED + i);
+      const failures: string[] = [];
+      const totals = { events: 0, evidence: 0, restarts: 0, refused: 0, real: 0, byzantine: 0, maxRound: 0 };
+      const started = Date.now();
+      for (const [i, seed] of seeds.entries()) {
+        if (i % 10 === 0) await new Promise((resolve) => setImmediate(resolve));
+        const r = runSimulation({ seed });
+        totals.events += r.events;
+        totals.evidence += r.evidence;
+        totals.restarts += r.restarts;
+        totals.refused += r.refusedSignatures;
+        totals.real += r.realSignatures ? 1 : 0;
+        totals.byzantine += r.behaviours.some(
+          (b) => b === "equivocate" || b === "silent" || b === "invalid-proposals",
+        )
+          ? 1
+          : 0;
+        totals.maxRound = Math.max(totals.maxRound, r.maxRound);
+        if (r.violations.length) failures.push(describeFailure(r));
+        if (failures.length >= 5) break;
+      }
+      console.log(`consensus simulation: ${seeds.length} runs in ${Date.now() - started} ms`, totals);
+      expect(failures, failures.join("\n")).toEqual([]);
+      // The adversary must actually have been exercised, or the run proves little.
+      if (seeds.length >= 200) {
+        expect(totals.restarts).toBeGreaterThan(0);
+        // Restarts that lost the WAL hit the last-sign guard.
+        expect(totals.refused).toBeGreaterThan(0);
+        expect(totals.evidence).toBeGreaterThan(0);
+        expect(totals.real).toBeGreaterThan(0);
+        expect(totals.byzantine).toBeGreaterThan(0);
+      }
+    },
+    900_000,
+  );
 
   it("detects broken agreement when equivocators hold 1/3 of the power or more", () => {
     // Seeds found with the overpowered adversary; a split-brain equivocator forks them.

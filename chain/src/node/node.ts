@@ -70,12 +70,22 @@ export class TensorchainNode {
       ...o.mempool,
     });
     let producer: BlockProducer | undefined;
-    const backend = new NodeBackend({ chain, mempool, hooks, admissionGate: () => producer?.idle() ?? Promise.resolve() });
+    const backend = new NodeBackend({
+      chain,
+      mempool,
+      hooks,
+      admissionGate: () => producer?.idle() ?? Promise.resolve(),
+    });
     backend.registerMethods(
       createProtocolRpcMethods({
         openStore: async (ref) => {
           const { block, state } = await backend.stateAt(ref);
-          return readOnlyProtocolStore(state, o.genesis.protocol, block.header.number, block.header.timestamp);
+          return readOnlyProtocolStore(
+            state,
+            o.genesis.protocol,
+            block.header.number,
+            block.header.timestamp,
+          );
         },
       }),
     );
