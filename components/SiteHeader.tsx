@@ -8,6 +8,7 @@ export const NAV_ITEMS = [
   { href: "/validators", label: "Validators" },
   { href: "/subnets", label: "Subnets" },
   { href: "/charts", label: "Charts" },
+  { href: "/network", label: "Network" },
   { href: "/faucet", label: "Faucet" },
   { href: "/miner", label: "Miner" },
   { href: "/validator", label: "Validator" },

@@ -7,6 +7,9 @@ import path from "node:path";
 import { getConfig } from "../lib/config";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "../lib/db/embedded";
 import { migrate } from "../lib/db/migrate";
+import { startIndexerLoop } from "../lib/indexer/loop";
+import { defaultMonitorDeps } from "../lib/monitor/deps";
+import { runMonitor } from "../lib/monitor/run";
 
 const root = path.resolve(import.meta.dirname, "..");
 
@@ -21,14 +24,21 @@ async function main(): Promise<void> {
   console.log(`database migrated (${JSON.stringify(applied)})`);
 
   const stops: (() => Promise<void>)[] = [];
-  const indexer = await import("../lib/indexer/loop").catch(() => undefined);
-  if (indexer && "startIndexerLoop" in indexer) {
-    const handle = await (
-      indexer as { startIndexerLoop: () => Promise<{ stop(): Promise<void> }> }
-    ).startIndexerLoop();
-    stops.push(() => handle.stop());
-    console.log("indexer following the chain head");
-  }
+  const indexer = await startIndexerLoop();
+  stops.push(() => indexer.stop());
+  console.log("indexer following the chain head");
+
+  // The network monitor (/network): node health, alerts, optional webhook.
+  const monitorAbort = new AbortController();
+  const monitorDeps = defaultMonitorDeps();
+  const monitor = runMonitor({ deps: monitorDeps, signal: monitorAbort.signal }).catch((err: unknown) =>
+    console.error(`[monitor] stopped: ${(err as Error).message}`),
+  );
+  stops.push(async () => {
+    monitorAbort.abort();
+    await monitor;
+  });
+  console.log(`network monitor watching ${monitorDeps.config.nodes.map((n) => n.url).join(", ")}`);
 
   const next = spawn(
     process.execPath,
