@@ -3,20 +3,11 @@
 // Pure and synchronous per chunk so it runs the same in a Web Worker, on the main thread in
 // slices (no Worker support), and under test against the server's verifier.
 import { sha256 } from "viem";
+import { leadingZeroBits } from "@/lib/faucet/pow-bits";
 
 const encoder = new TextEncoder();
 
-export function leadingZeroBits(bytes: Uint8Array): number {
-  let bits = 0;
-  for (const b of bytes) {
-    if (b === 0) {
-      bits += 8;
-      continue;
-    }
-    return bits + Math.clz32(b) - 24;
-  }
-  return bits;
-}
+export { leadingZeroBits };
 
 /**
  * Tries nonces `start`, `start + 1`, ... (decimal strings) for at most `count` attempts.

@@ -4,6 +4,7 @@
 // KV (setNX on its random part). The client finds a nonce such that sha256(challenge ‖ nonce)
 // starts with `difficulty` zero bits (2^difficulty hashes on average).
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { leadingZeroBits } from "./pow-bits";
 
 export class PowError extends Error {
   override name = "PowError";
@@ -36,18 +37,7 @@ export function issueChallenge(
   return { challenge: `${payload}.${mac(secret, payload)}`, difficulty, expiresAt };
 }
 
-/** Number of leading zero bits of a byte string. */
-export function leadingZeroBits(bytes: Uint8Array): number {
-  let bits = 0;
-  for (const b of bytes) {
-    if (b === 0) {
-      bits += 8;
-      continue;
-    }
-    return bits + Math.clz32(b) - 24;
-  }
-  return bits;
-}
+export { leadingZeroBits };
 
 export function powHash(challenge: string, nonce: string): Buffer {
   return createHash("sha256")
