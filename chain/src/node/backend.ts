@@ -71,13 +71,6 @@ export interface BackendOptions {
   mempool: Mempool;
   /** The execution hooks of the chain (protocol precompiles), so calls see the same EVM as blocks. */
   hooks?: ExecutionHooks;
-  /**
-   * Resolves when transaction admission may proceed. The single-validator producer holds new
-   * admissions while it builds and commits a block: on one thread, a flood of
-   * eth_sendRawTransaction would otherwise starve block production, and the whole flood would
-   * land in one huge block at the end (long tail to the last receipt).
-   */
-  admissionGate?: () => Promise<void>;
 }
 
 function revertReason(data: Uint8Array): string | undefined {
@@ -505,7 +498,6 @@ export class NodeBackend implements RpcBackend {
   // ---------------------------------------------------------------- transactions
 
   async sendRawTransaction(raw: Hex): Promise<Hex> {
-    await this.o.admissionGate?.();
     let bytes: Uint8Array;
     try {
       bytes = hexToBytes(raw);

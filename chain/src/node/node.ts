@@ -69,12 +69,10 @@ export class TensorchainNode {
       },
       ...o.mempool,
     });
-    let producer: BlockProducer | undefined;
     const backend = new NodeBackend({
       chain,
       mempool,
       hooks,
-      admissionGate: () => producer?.idle() ?? Promise.resolve(),
     });
     backend.registerMethods(
       createProtocolRpcMethods({
@@ -92,7 +90,7 @@ export class TensorchainNode {
     const node = new TensorchainNode(chain, mempool, backend, logger);
     try {
       if (o.produceBlocks !== false && o.validator) {
-        node.producer = producer = new BlockProducer({
+        node.producer = new BlockProducer({
           chain,
           mempool,
           coinbase: hexToBytes(o.validator.hotkey.address),

@@ -51,11 +51,6 @@ export class BlockProducer {
     );
   }
 
-  /** Resolves when no block is being built or committed (admission waits on it: see BackendOptions). */
-  idle(): Promise<void> {
-    return this.running ?? Promise.resolve();
-  }
-
   /** Stop producing; resolves once a block in progress has been committed. */
   async stop(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
