@@ -2,29 +2,13 @@
 // port and headless Chromium (Debian's package, driven by playwright-core). The page must show
 // the node's current height, the health route must report both dependencies up, and when the
 // node goes away the page must say so. Screenshots land in screenshots/ for review.
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, rmSync } from "node:fs";
-import net from "node:net";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SCREENSHOTS, hasChromium, launchChromium, startNextDev, type NextDev } from "../lib/test/browser";
 import { startDevNode, type DevNode } from "../chain/test/helpers/devnode";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "../lib/db/embedded";
-
-const CHROMIUM = "/usr/bin/chromium";
-const ROOT = path.resolve(import.meta.dirname, "..");
-const SCREENSHOTS = path.join(ROOT, "screenshots");
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function blockNumber(rpcUrl: string): Promise<number> {
   const res = await fetch(rpcUrl, {
@@ -35,94 +19,31 @@ async function blockNumber(rpcUrl: string): Promise<number> {
   return Number(((await res.json()) as { result: string }).result);
 }
 
-/** Polls until the app answers (the first request compiles the page, slow on a busy machine). */
-async function waitForApp(
-  url: string,
-  proc: ChildProcess,
-  log: () => string,
-  timeoutMs = 300_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (proc.exitCode !== null) throw new Error(`next dev exited (${proc.exitCode}):\n${log()}`);
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(120_000) });
-      if (res.status === 200) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`next dev did not serve ${url} in time:\n${log()}`);
-}
-
-describe.skipIf(!existsSync(CHROMIUM))("home page in Chromium", () => {
+describe.skipIf(!hasChromium)("home page in Chromium", () => {
   let node: DevNode;
   let db: EmbeddedDatabase;
-  let next: ChildProcess | undefined;
-  let nextLog = "";
+  let next: NextDev | undefined;
   let browser: Browser | undefined;
   let appUrl: string;
-  const distDir = `.next/browser-test-${process.pid}`;
 
   beforeAll(async () => {
     [node, db] = await Promise.all([
       startDevNode({ blockTimeMs: 500 }),
       startEmbeddedDatabase({ dataDir: null, port: 0 }),
     ]);
-    const port = await freePort();
-    appUrl = `http://127.0.0.1:${port}`;
-    // NODE_ENV: vitest sets "test", which next dev would warn about.
-    const env = {
-      ...process.env,
-      NODE_ENV: "development" as const,
-      CHAIN_RPC_URL: node.rpcUrl,
-      DATABASE_URL: db.url,
-      NEXT_DIST_DIR: distDir,
-      NEXT_TELEMETRY_DISABLED: "1",
-    };
-    next = spawn(
-      process.execPath,
-      [
-        path.join(ROOT, "node_modules/next/dist/bin/next"),
-        "dev",
-        "--webpack",
-        "-H",
-        "127.0.0.1",
-        "-p",
-        String(port),
-      ],
-      {
-        cwd: ROOT,
-        env,
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    next.stdout!.on("data", (d: Buffer) => (nextLog += d.toString()));
-    next.stderr!.on("data", (d: Buffer) => (nextLog += d.toString()));
-    await waitForApp(appUrl, next, () => nextLog);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
+    next = await startNextDev({
+      name: "browser-test-home",
+      readyPath: "/",
+      env: { CHAIN_RPC_URL: node.rpcUrl, DATABASE_URL: db.url },
     });
+    appUrl = next.url;
+    browser = await launchChromium();
     mkdirSync(SCREENSHOTS, { recursive: true });
   }, 420_000);
 
   afterAll(async () => {
     await browser?.close();
-    if (next && next.exitCode === null) {
-      next.kill("SIGTERM");
-      await new Promise((r) => next!.once("exit", r));
-    }
-    rmSync(path.join(ROOT, distDir), { recursive: true, force: true });
+    await next?.stop();
     await Promise.all([node?.stop(), db?.stop()]);
   });
 

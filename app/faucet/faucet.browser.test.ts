@@ -3,61 +3,22 @@
 // playwright-core), as in app/home.browser.test.ts. The faucet claim goes all the way: the
 // proof of work is solved in the page's Web Worker, the claim is queued, sent and confirmed on
 // the node, and the page links the transaction. Screenshots land in screenshots/ for review.
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, rmSync } from "node:fs";
-import net from "node:net";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { createPublicClient, http } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SCREENSHOTS, hasChromium, launchChromium, startNextDev, type NextDev } from "../../lib/test/browser";
 import { RPC_OPTS, startDevNode, type DevNode } from "../../chain/test/helpers/devnode";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "../../lib/db/embedded";
 import { migrate } from "../../lib/db/migrate";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const SCREENSHOTS = path.join(ROOT, "screenshots");
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** Polls until the app answers (the first request compiles the page, slow on a busy machine). */
-async function waitForApp(
-  url: string,
-  proc: ChildProcess,
-  log: () => string,
-  timeoutMs = 300_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (proc.exitCode !== null) throw new Error(`next dev exited (${proc.exitCode}):\n${log()}`);
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(120_000) });
-      if (res.status === 200) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`next dev did not serve ${url} in time:\n${log()}`);
-}
-
-describe.skipIf(!existsSync(CHROMIUM))("faucet, home and network pages in Chromium", () => {
+describe.skipIf(!hasChromium)("faucet, home and network pages in Chromium", () => {
   let node: DevNode;
   let db: EmbeddedDatabase;
-  let next: ChildProcess | undefined;
-  let nextLog = "";
+  let next: NextDev | undefined;
   let browser: Browser | undefined;
   let appUrl: string;
-  const distDir = `.next/browser-test-faucet-${process.pid}`;
 
   beforeAll(async () => {
     [node, db] = await Promise.all([
@@ -65,50 +26,18 @@ describe.skipIf(!existsSync(CHROMIUM))("faucet, home and network pages in Chromi
       startEmbeddedDatabase({ dataDir: null, port: 0 }),
     ]);
     await migrate(db.url);
-    const port = await freePort();
-    appUrl = `http://127.0.0.1:${port}`;
-    const env = {
-      ...process.env,
-      NODE_ENV: "development" as const,
-      CHAIN_RPC_URL: node.rpcUrl,
-      DATABASE_URL: db.url,
-      // Cheap proof of work: the test is about the flow, not the hashing.
-      FAUCET_POW_DIFFICULTY: "10",
-      NEXT_DIST_DIR: distDir,
-      NEXT_TELEMETRY_DISABLED: "1",
-    };
-    next = spawn(
-      process.execPath,
-      [
-        path.join(ROOT, "node_modules/next/dist/bin/next"),
-        "dev",
-        "--webpack",
-        "-H",
-        "127.0.0.1",
-        "-p",
-        String(port),
-      ],
-      {
-        cwd: ROOT,
-        env,
-        stdio: ["ignore", "pipe", "pipe"],
+    next = await startNextDev({
+      name: "browser-test-faucet",
+      readyPath: "/faucet",
+      env: {
+        CHAIN_RPC_URL: node.rpcUrl,
+        DATABASE_URL: db.url,
+        // Cheap proof of work: the test is about the flow, not the hashing.
+        FAUCET_POW_DIFFICULTY: "10",
       },
-    );
-    next.stdout!.on("data", (d: Buffer) => (nextLog += d.toString()));
-    next.stderr!.on("data", (d: Buffer) => (nextLog += d.toString()));
-    await waitForApp(`${appUrl}/faucet`, next, () => nextLog);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
     });
+    appUrl = next.url;
+    browser = await launchChromium();
     mkdirSync(SCREENSHOTS, { recursive: true });
   }, 420_000);
 
@@ -122,11 +51,7 @@ describe.skipIf(!existsSync(CHROMIUM))("faucet, home and network pages in Chromi
 
   afterAll(async () => {
     await browser?.close();
-    if (next && next.exitCode === null) {
-      next.kill("SIGTERM");
-      await new Promise((r) => next!.once("exit", r));
-    }
-    rmSync(path.join(ROOT, distDir), { recursive: true, force: true });
+    await next?.stop();
     await Promise.all([node?.stop(), db?.stop()]);
   });
 
