@@ -12,6 +12,7 @@ import { promisify } from "node:util";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { startEmbeddedDatabase } from "../lib/db/embedded";
+import { childEnv } from "../scripts/env";
 
 const root = path.resolve(import.meta.dirname, "..");
 const migrationsDir = path.join(root, "prisma", "migrations");
@@ -28,13 +29,26 @@ async function main(): Promise<void> {
     .sort()
     .at(-1);
   const from = previous === undefined ? undefined : path.join(migrationsDir, previous, "schema.prisma");
-  if (from !== undefined && !existsSync(from)) throw new Error(`${previous} has no schema.prisma snapshot to diff from`);
+  if (from !== undefined && !existsSync(from))
+    throw new Error(`${previous} has no schema.prisma snapshot to diff from`);
 
   const db = await startEmbeddedDatabase({ dataDir: null, port: 0 });
   try {
-    const args = ["prisma", "migrate", "diff", ...(from ? ["--from-schema-datamodel", from] : ["--from-empty"]), "--to-schema-datamodel", schema, "--script"];
+    const args = [
+      "prisma",
+      "migrate",
+      "diff",
+      ...(from ? ["--from-schema-datamodel", from] : ["--from-empty"]),
+      "--to-schema-datamodel",
+      schema,
+      "--script",
+    ];
     // Asynchronously: the embedded server runs in this process and must keep serving the CLI.
-    const sql = await promisify(execFile)("npx", args, { cwd: root, env: { ...process.env, DATABASE_URL: db.url }, maxBuffer: 64 << 20 }).then(
+    const sql = await promisify(execFile)("npx", args, {
+      cwd: root,
+      env: childEnv({ DATABASE_URL: db.url }),
+      maxBuffer: 64 << 20,
+    }).then(
       (r) => r.stdout,
       (err: { stderr?: string; message: string }) => {
         throw new Error(`prisma migrate diff failed:\n${err.stderr ?? err.message}`);

@@ -19,6 +19,7 @@ import { makeTxCommon } from "../src/execution/common.js";
 import { DEV_CHAIN_ID } from "../src/genesis/schema.js";
 import type { Hex } from "../src/rpc/backend.js";
 import { startDevNode } from "../test/helpers/devnode.js";
+import { childEnv } from "../../scripts/env.js";
 
 const repoRoot = path.resolve(import.meta.dirname, "../..");
 const TARGET_RATIO = 3;
@@ -315,7 +316,7 @@ async function startEdr(sockets: number): Promise<Peer> {
     {
       cwd: repoRoot,
       stdio: "ignore",
-      env: { ...process.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: "true", CI: "true" },
+      env: childEnv({ HARDHAT_DISABLE_TELEMETRY_PROMPT: "true", CI: "true" }),
     },
   );
   const client = new RpcClient(`http://127.0.0.1:${port}`, sockets);

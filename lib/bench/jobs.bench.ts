@@ -10,16 +10,16 @@ import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import * as ort from "onnxruntime-node";
 import { sha256 } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { signWorkerRequest } from "@tensorchain/worker/auth";
 import type { BenchContext, BenchFigure } from "../../scripts/bench-types";
 import { encodeDataset } from "../../worker/src/dataset";
 import { QueueClient } from "../../worker/src/queue-client";
-import { sliceRows } from "../../worker/src/tensor";
 import { classificationDataset, mlp } from "../../worker/test/fixtures/models";
 import { startTestPglite } from "@/lib/indexer/test-db";
+import { childEnv, setProcessEnv } from "../../scripts/env";
+import { createBareEvaluator } from "../../worker/bench/bare-evaluator";
 
 const D = 784;
 const HIDDEN = 1024;
@@ -38,7 +38,7 @@ export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
   const evaluations = ctx.quick ? 6 : 20;
   const db = await startTestPglite(1);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "tc-jobs-bench-"));
-  Object.assign(process.env, {
+  setProcessEnv({
     DATABASE_URL: db.url,
     // One connection: see the PGlite note in lib/jobs/worker-e2e.test.ts.
     DATABASE_POOL_MAX: "1",
@@ -136,7 +136,7 @@ export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
         "2GiB",
       ],
       {
-        env: { ...process.env, WORKER_PRIVATE_KEY: workerKey, TENSORCHAIN_API_URL: server.url },
+        env: childEnv({ WORKER_PRIVATE_KEY: workerKey, TENSORCHAIN_API_URL: server.url }),
         stdio: "ignore",
       },
     );
@@ -154,28 +154,15 @@ export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
     });
     const queued = evaluations / ((span._max.completedAt!.getTime() - span._min.createdAt!.getTime()) / 1000);
 
-    const bare = await ort.InferenceSession.create(model, {
-      executionProviders: ["cpu"],
-      intraOpNumThreads: 1,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: "all",
-    });
     const x = ds.inputs.x!;
-    const bareEvaluate = async () => {
-      let correct = 0;
-      for (let start = 0; start < items; start += BATCH) {
-        const rows = sliceRows(x, start, Math.min(items, start + BATCH));
-        const out = await bare.run({ x: new ort.Tensor("float32", rows.data as Float32Array, rows.shape) });
-        const logits = out.logits!.data as Float32Array;
-        for (let r = 0; r < rows.shape[0]!; r++) {
-          let best = 0;
-          for (let c = 1; c < CLASSES; c++)
-            if (logits[r * CLASSES + c]! > logits[r * CLASSES + best]!) best = c;
-          if (best === ds.labels[start + r]) correct++;
-        }
-      }
-      return correct;
-    };
+    const { session: bare, evaluate: bareEvaluate } = await createBareEvaluator({
+      model,
+      x,
+      labels: ds.labels,
+      items,
+      batch: BATCH,
+      classes: CLASSES,
+    });
     await bareEvaluate();
     const t1 = performance.now();
     for (let i = 0; i < evaluations; i++) await bareEvaluate();

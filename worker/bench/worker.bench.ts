@@ -12,6 +12,7 @@ import { evaluatePayloadSchema } from "../src/jobs/types.js";
 import { sliceRows } from "../src/tensor.js";
 import { classificationDataset, mlp } from "../test/fixtures/models.js";
 import { tempDir, testContext, writeBlob } from "../test/helpers.js";
+import { createBareEvaluator } from "./bare-evaluator.js";
 
 const D = 784;
 const HIDDEN = 1024;
@@ -54,28 +55,15 @@ export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
         batchSize: BATCH,
       },
     });
-    const bare = await ort.InferenceSession.create(model, {
-      executionProviders: ["cpu"],
-      intraOpNumThreads: 1,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: "all",
-    });
     const x = ds.inputs.x!;
-    const bareEvaluate = async () => {
-      let correct = 0;
-      for (let start = 0; start < items; start += BATCH) {
-        const rows = sliceRows(x, start, Math.min(items, start + BATCH));
-        const out = await bare.run({ x: new ort.Tensor("float32", rows.data as Float32Array, rows.shape) });
-        const logits = out.logits!.data as Float32Array;
-        for (let r = 0; r < rows.shape[0]!; r++) {
-          let best = 0;
-          for (let c = 1; c < CLASSES; c++)
-            if (logits[r * CLASSES + c]! > logits[r * CLASSES + best]!) best = c;
-          if (best === ds.labels[start + r]) correct++;
-        }
-      }
-      return correct;
-    };
+    const { session: bare, evaluate: bareEvaluate } = await createBareEvaluator({
+      model,
+      x,
+      labels: ds.labels,
+      items,
+      batch: BATCH,
+      classes: CLASSES,
+    });
 
     // Warm-up: loads the model into the cache and the data set into memory on both sides.
     await runEvaluateJob(job, "warm", payload);
