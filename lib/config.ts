@@ -68,6 +68,8 @@ const envSchema = z.object({
   // Database: unset = the embedded PGlite served on 127.0.0.1:EMBEDDED_DB_PORT.
   DATABASE_URL: opt(postgresUrl),
   DATABASE_POOL_MAX: opt(posInt.max(1000)),
+  /** A Postgres the tests and benchmarks may create throwaway schemas in (besides PGlite). */
+  TEST_DATABASE_URL: opt(postgresUrl),
   EMBEDDED_DB_PORT: withDefault(port, DEFAULT_EMBEDDED_DB_PORT),
 
   // KV: Upstash REST (Vercel KV) wins over Redis, Redis over the in-process default.
@@ -97,6 +99,15 @@ const envSchema = z.object({
   JOB_LEASE_SECONDS: withDefault(posInt, 60),
   JOB_MAX_ATTEMPTS: withDefault(posInt.max(100), 3),
   SIWE_SESSION_TTL_SECONDS: withDefault(posInt, 86_400),
+
+  // Browser wallets (the portals): the RPC URL and explorer URL wallets are given
+  // (wallet_addEthereumChain; CHAIN_RPC_URL and APP_URL when unset: the server's RPC URL is
+  // often private), and the WalletConnect Cloud project id (WalletConnect only when set).
+  PUBLIC_CHAIN_RPC_URL: opt(httpUrl),
+  PUBLIC_EXPLORER_URL: opt(httpUrl),
+  NEXT_PUBLIC_WALLETCONNECT_PROJECT_ID: opt(
+    z.string().regex(/^[0-9a-f]{32}$/, "expected a 32-hex-digit WalletConnect Cloud project id"),
+  ),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -114,6 +125,8 @@ export interface AppConfig {
     /** Directory of the embedded PGlite data (under DATA_DIR). */
     embeddedDataDir: string;
     poolMax: number;
+    /** TEST_DATABASE_URL: benchmarks also run against this Postgres when set. */
+    testUrl: string | undefined;
   };
   kv:
     | { backend: "memory"; prefix: string }
@@ -134,6 +147,11 @@ export interface AppConfig {
   indexer: { pollIntervalMs: number; batchSize: number; cronSecret: string | undefined };
   jobs: { leaseSeconds: number; maxAttempts: number };
   auth: { sessionTtlSeconds: number };
+  wallet: {
+    publicRpcUrl: string | undefined;
+    explorerUrl: string | undefined;
+    walletConnectProjectId: string | undefined;
+  };
 }
 
 /** URL of the embedded database served by startEmbeddedDatabase() on the given port. */
@@ -178,6 +196,7 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
       // The embedded PGlite socket server runs every connection on one PGlite session and can
       // interleave extended-protocol messages of concurrent clients: one connection is safe.
       poolMax: e.DATABASE_POOL_MAX ?? (embedded ? 1 : 10),
+      testUrl: e.TEST_DATABASE_URL,
     },
     kv:
       e.KV_REST_API_URL !== undefined && e.KV_REST_API_TOKEN !== undefined
@@ -204,6 +223,11 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     },
     jobs: { leaseSeconds: e.JOB_LEASE_SECONDS, maxAttempts: e.JOB_MAX_ATTEMPTS },
     auth: { sessionTtlSeconds: e.SIWE_SESSION_TTL_SECONDS },
+    wallet: {
+      publicRpcUrl: e.PUBLIC_CHAIN_RPC_URL,
+      explorerUrl: e.PUBLIC_EXPLORER_URL,
+      walletConnectProjectId: e.NEXT_PUBLIC_WALLETCONNECT_PROJECT_ID,
+    },
   };
 }
 

@@ -10,6 +10,7 @@ import { migrate } from "../lib/db/migrate";
 import { startIndexerLoop } from "../lib/indexer/loop";
 import { defaultMonitorDeps } from "../lib/monitor/deps";
 import { runMonitor } from "../lib/monitor/run";
+import { startValidatorScheduler } from "../lib/scheduler/run";
 
 const root = path.resolve(import.meta.dirname, "..");
 
@@ -39,6 +40,13 @@ async function main(): Promise<void> {
     await monitor;
   });
   console.log(`network monitor watching ${monitorDeps.config.nodes.map((n) => n.url).join(", ")}`);
+
+  // The validator scheduler (lib/scheduler), when VALIDATOR_PRIVATE_KEY names a validator hotkey.
+  const scheduler = startValidatorScheduler();
+  if (scheduler !== null) {
+    stops.push(() => scheduler.stop());
+    console.log(`validator scheduler running for ${scheduler.hotkey}`);
+  }
 
   const next = spawn(
     process.execPath,

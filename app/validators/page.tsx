@@ -1,11 +1,12 @@
 import type { Metadata } from "next";
 import { Card } from "@/components/ui/Card";
-import { ValidatorsTable } from "@/components/explorer/ValidatorsTable";
+import { SlashingTable, ValidatorsTable } from "@/components/explorer/ValidatorsTable";
 import { getPublicClient } from "@/lib/chain/rpc";
 import { getPrisma } from "@/lib/db/client";
 import { formatNumber } from "@/lib/explorer/format";
 import { readTakes } from "@/lib/explorer/live";
-import { loadValidatorsPage, UPTIME_WINDOW_BLOCKS } from "@/lib/explorer/queries";
+import { UPTIME_WINDOW_BLOCKS } from "@/lib/api/explorer";
+import { loadValidatorsPage } from "@/lib/explorer/queries";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Validators" };
@@ -27,6 +28,9 @@ export default async function ValidatorsPage() {
           Uptime over the latest {formatNumber(UPTIME_WINDOW_BLOCKS)} indexed blocks; take read live from the
           staking precompile.
         </p>
+      </Card>
+      <Card title="Slashing history">
+        <SlashingTable rows={data.slashing} />
       </Card>
     </>
   );

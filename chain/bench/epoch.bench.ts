@@ -50,7 +50,8 @@ function withPriorBonds(input: EpochInput): EpochInput {
       ...nr,
       lastUpdate: nr.lastUpdate + 360,
       validatorPermit: out.neurons[i]!.validatorPermit,
-      bonds: out.neurons[i]!.bonds,
+      // As the node reads them back from storage: plain arrays.
+      bonds: { uids: Array.from(out.neurons[i]!.bonds.uids), values: Array.from(out.neurons[i]!.bonds.values) },
     })),
   };
 }

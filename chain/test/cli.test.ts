@@ -33,6 +33,29 @@ describe("tensorchain CLI", () => {
     expect(r.stderr).toContain("usage: tensorchain start");
   });
 
+  it("checks the network forms of start: --config alone, --bootstrap with a p2p port", async () => {
+    const mixed = await cli("start", "--config", path.join(dir, "none.json"), "--rpc-port", "0");
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toContain("--config replaces the other options");
+    const missing = await cli("start", "--config", path.join(dir, "none.json"));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/cannot read node config .*none\.json/);
+    const boot = await cli("start", "--bootstrap", "--data-dir", path.join(dir, "boot"));
+    expect(boot.code).toBe(2);
+    expect(boot.stderr).toContain("--bootstrap needs --p2p-port");
+    const peers = await cli(
+      "start",
+      "--data-dir",
+      path.join(dir, "n"),
+      "--rpc-port",
+      "0",
+      "--bootstrap-peers",
+      "/ip4/127.0.0.1/tcp/1/p2p/x",
+    );
+    expect(peers.code).toBe(2);
+    expect(peers.stderr).toContain("--bootstrap-peers needs --p2p-port");
+  });
+
   it("writes a genesis and 0600 validator key files", async () => {
     const out = path.join(dir, "net");
     const r = await cli("genesis", "--out", out, "--validators", "2", "--chain-id", "4242");

@@ -1,13 +1,16 @@
-// `tensorchain status` against a real dev node process, and against a port nobody serves.
+// `tensorchain status` against a real dev node process, and against a port nobody serves; the
+// same node's Prometheus metrics (`start --metrics-port`), scraped over HTTP.
 import { execFile } from "node:child_process";
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { createWalletClient, http, parseEther } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryNodeStatus, runStatusCommand } from "../src/cli/status.js";
-import { startDevNode } from "./helpers/devnode.js";
+import { RPC_OPTS, startDevNode } from "./helpers/devnode.js";
 import type { DevNode } from "./helpers/devnode.js";
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../bin/tensorchain.js");
@@ -35,7 +38,7 @@ async function closedPort(): Promise<number> {
 describe("tensorchain status", () => {
   let node: DevNode;
   beforeAll(async () => {
-    node = await startDevNode({ blockTimeMs: 250 });
+    node = await startDevNode({ blockTimeMs: 250, extraArgs: ["--metrics-port", "0"] });
   }, 90_000);
   afterAll(async () => {
     await node?.stop();
@@ -94,6 +97,64 @@ describe("tensorchain status", () => {
     expect(down.code, down.stdout).toBe(1);
     expect(down.stdout).toContain("DOWN");
   }, 90_000);
+
+  it("serves Prometheus metrics that follow the chain", async () => {
+    let url: string | undefined;
+    for (let i = 0; i < 100 && !url; i++) {
+      url = /Metrics on (http:\/\/\S+\/metrics)/.exec(node.output())?.[1];
+      if (!url) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(url, node.output()).toBeDefined();
+    const scrape = async () => {
+      const res = await fetch(url!);
+      expect(res.headers.get("content-type")).toContain("text/plain");
+      const text = await res.text();
+      const value = (name: string) => {
+        const line = text.split("\n").find((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
+        return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(" ") + 1));
+      };
+      return { text, value };
+    };
+    // A transfer lands in a block: height, tx counters, block time and finality move.
+    const acct = privateKeyToAccount(node.accounts[1]!.privateKey);
+    const wallet = createWalletClient({ account: acct, transport: http(node.rpcUrl, RPC_OPTS) });
+    const chain = {
+      id: node.chainId,
+      name: "dev",
+      nativeCurrency: { name: "TEN", symbol: "TEN", decimals: 18 },
+      rpcUrls: { default: { http: [node.rpcUrl] } },
+    };
+    await wallet.sendTransaction({ chain, to: node.accounts[2]!.address, value: parseEther("1") });
+    const height = async () =>
+      Number(
+        await (
+          (await fetch(node.rpcUrl, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] }),
+          }).then((r) => r.json())) as { result: string }
+        ).result,
+      );
+    let m = await scrape();
+    for (let i = 0; i < 200 && !((m.value("tensorchain_transactions_total") ?? 0) >= 1); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      m = await scrape();
+    }
+    expect(m.value("tensorchain_transactions_total")).toBeGreaterThanOrEqual(1);
+    const h = m.value("tensorchain_block_height")!;
+    expect(h).toBeGreaterThanOrEqual(1);
+    expect(await height()).toBeGreaterThanOrEqual(h);
+    expect(m.value("tensorchain_blocks_total")).toBeGreaterThanOrEqual(1);
+    expect(m.value("tensorchain_block_time_seconds_count")).toBeGreaterThanOrEqual(1);
+    expect(m.value("tensorchain_finality_latency_seconds_count")).toBeGreaterThanOrEqual(1);
+    expect(m.value("tensorchain_mempool_size")).toBeGreaterThanOrEqual(0);
+    expect(m.value("tensorchain_peers")).toBe(0);
+    expect(m.text).toMatch(/tensorchain_sync_state\{state="synced"[^}]*\} 1/);
+    expect(m.text).toMatch(/tensorchain_slashing_events_total\{reason="double_sign"[^}]*\} 0/);
+    expect(m.value("tensorchain_process_resident_memory_bytes")).toBeGreaterThan(0);
+    expect(m.value("tensorchain_process_cpu_seconds_total")).toBeGreaterThan(0);
+    expect((await fetch(url!.replace(/metrics$/, "healthz"))).status).toBe(200);
+  }, 60_000);
 
   it("rejects bad arguments with exit status 2", async () => {
     const quiet = () => undefined;

@@ -1,9 +1,9 @@
 import { Badge, type BadgeTone } from "@/components/ui/Badge";
 import { Table } from "@/components/ui/Table";
-import { formatNumber, formatPercent, formatTen } from "@/lib/explorer/format";
+import { formatNumber, formatPercent, formatTen, formatTime } from "@/lib/explorer/format";
 import type { Live } from "@/lib/explorer/live";
-import type { ValidatorRow } from "@/lib/explorer/queries";
-import { AddressLink } from "./Links";
+import type { SlashingRow, ValidatorRow } from "@/lib/explorer/queries";
+import { AddressLink, BlockLink } from "./Links";
 
 const STATUS_TONE: Record<string, BadgeTone> = {
   active: "success",
@@ -78,7 +78,7 @@ export function ValidatorsTable({
               {v.status === "tombstoned" ? (
                 "tombstoned"
               ) : v.jailedUntil !== null ? (
-                `until #${v.jailedUntil}`
+                `until ${formatTime(new Date(v.jailedUntil * 1000))}`
               ) : (
                 <span className="muted">no</span>
               )}
@@ -90,6 +90,47 @@ export function ValidatorsTable({
               )}
             </>
           ),
+        },
+      ]}
+    />
+  );
+}
+
+/** Slashing history: one row per ValidatorSlashed (double sign → tombstoned, downtime → jailed). */
+export function SlashingTable({ rows }: { rows: SlashingRow[] }) {
+  return (
+    <Table
+      rows={rows}
+      rowKey={(r) => `${r.hotkey}:${r.blockNumber}:${r.kind}`}
+      empty="No validator has been slashed."
+      columns={[
+        { key: "block", header: "Block", render: (r) => <BlockLink number={r.blockNumber} /> },
+        { key: "validator", header: "Validator", render: (r) => <AddressLink address={r.hotkey} /> },
+        {
+          key: "kind",
+          header: "Fault",
+          render: (r) => (
+            <Badge tone={r.kind === "double_sign" ? "danger" : "warning"}>
+              {r.kind === "double_sign" ? "double sign" : "downtime"}
+            </Badge>
+          ),
+        },
+        {
+          key: "amount",
+          header: "Slashed",
+          align: "right",
+          mono: true,
+          render: (r) => formatTen(r.amount, { maxFractionDigits: 4 }),
+        },
+        {
+          key: "penalty",
+          header: "Penalty",
+          render: (r) =>
+            r.tombstoned
+              ? "tombstoned"
+              : r.jailedUntil !== null
+                ? `jailed until ${formatTime(new Date(r.jailedUntil * 1000))}`
+                : "—",
         },
       ]}
     />

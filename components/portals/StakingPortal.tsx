@@ -1,9 +1,17 @@
 "use client";
 // /staking: validators and delegates with their take, stake and an APR estimate from the
 // last epoch's emission; stake and unstake; the unbonding queue and claiming it.
+import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { type Address } from "viem";
-import { useAccount, useBlock, useBlockNumber, useReadContract, useReadContracts } from "wagmi";
+import {
+  useAccount,
+  useBlock,
+  useBlockNumber,
+  usePublicClient,
+  useReadContract,
+  useReadContracts,
+} from "wagmi";
 import { metagraphPrecompile, stakingPrecompile, subnetsPrecompile } from "@/contracts/system-contracts";
 import { Badge } from "@/components/ui/Badge";
 import { Button } from "@/components/ui/Button";
@@ -17,8 +25,12 @@ import { parseAddressInput, parseTenAmount } from "@/lib/wallet/amounts";
 import { ReadError, RequireWallet } from "./common";
 import { u16Percent } from "./format";
 import { estimateApr, type EpochEarning } from "./apr";
+import { rewardIntervals, sampleBlocks, type RewardInterval } from "./rewards";
 
 const SAMPLE_BLOCKS = 100n;
+/** Rewards history: this many blocks back (within the node's eth_getLogs range), in this many steps. */
+const REWARDS_WINDOW = 7_200n;
+const REWARDS_STEPS = 6;
 
 export function StakingPortal() {
   const [hotkey, setHotkey] = useState("");
@@ -34,6 +46,7 @@ export function StakingPortal() {
           <StakeCard hotkey={hotkey} setHotkey={setHotkey} />
           <PositionsCard />
         </div>
+        <RewardsHistory />
       </RequireWallet>
     </div>
   );
@@ -304,6 +317,138 @@ function PositionsCard() {
           Claim {formatTen(claimable)}
         </Button>
         <TxStatus state={tx.state} />
+      </div>
+    </Card>
+  );
+}
+
+interface DelegationRewards {
+  hotkey: Address;
+  stake: bigint;
+  /** What the delegator itself added minus removed in the window. */
+  netStaked: bigint;
+  intervals: RewardInterval[];
+}
+
+/** Per delegation: what it earned over the last REWARDS_WINDOW blocks, step by step (./rewards.ts). */
+function RewardsHistory() {
+  const { address } = useAccount();
+  const client = usePublicClient();
+  const positions = useReadContract({
+    ...stakingPrecompile,
+    functionName: "getColdkeyStakes",
+    args: [address as Address],
+    query: { enabled: address !== undefined },
+  });
+  const hotkeys = (positions.data ?? []).map((p) => p.hotkey);
+  const history = useQuery({
+    queryKey: ["rewards-history", address, hotkeys],
+    enabled: client !== undefined && address !== undefined && hotkeys.length > 0,
+    refetchInterval: 30_000,
+    queryFn: async (): Promise<DelegationRewards[]> => {
+      const head = await client!.getBlockNumber();
+      const blocks = sampleBlocks(head, REWARDS_WINDOW, REWARDS_STEPS);
+      const fromBlock = blocks[0]!;
+      return Promise.all(
+        hotkeys.map(async (hotkey) => {
+          const args = { coldkey: address!, hotkey };
+          const [samples, added, removed] = await Promise.all([
+            Promise.all(
+              blocks.map(async (block) => ({
+                block,
+                stake: await client!.readContract({
+                  ...stakingPrecompile,
+                  functionName: "getStake",
+                  args: [hotkey, address!],
+                  blockNumber: block,
+                }),
+              })),
+            ),
+            client!.getContractEvents({
+              ...stakingPrecompile,
+              eventName: "StakeAdded",
+              args,
+              fromBlock,
+              toBlock: head,
+            }),
+            client!.getContractEvents({
+              ...stakingPrecompile,
+              eventName: "StakeRemoved",
+              args,
+              fromBlock,
+              toBlock: head,
+            }),
+          ]);
+          const flows = [
+            ...added.map((l) => ({ block: l.blockNumber, amount: l.args.amount! })),
+            ...removed.map((l) => ({ block: l.blockNumber, amount: -l.args.amount! })),
+          ];
+          // Flows in the first sample's block are inside its stake already.
+          const netStaked = flows.filter((f) => f.block > fromBlock).reduce((s, f) => s + f.amount, 0n);
+          return {
+            hotkey,
+            stake: samples.at(-1)!.stake,
+            netStaked,
+            intervals: rewardIntervals(samples, flows),
+          };
+        }),
+      );
+    },
+  });
+  return (
+    <Card title="Rewards history">
+      <div className="portal-form">
+        <ReadError error={positions.error ?? history.error} />
+        <Table
+          rowKey={(r) => r.hotkey}
+          rows={history.data ?? []}
+          empty={hotkeys.length === 0 ? "No delegations yet." : "Reading the history…"}
+          columns={[
+            { key: "hotkey", header: "Validator", mono: true, render: (r) => shortHash(r.hotkey) },
+            {
+              key: "stake",
+              header: "Stake now",
+              align: "right",
+              mono: true,
+              render: (r) => formatTen(r.stake),
+            },
+            {
+              key: "net",
+              header: "You staked (net)",
+              align: "right",
+              mono: true,
+              render: (r) => formatTen(r.netStaked),
+            },
+            {
+              key: "earned",
+              header: "Rewards",
+              align: "right",
+              mono: true,
+              render: (r) =>
+                formatTen(
+                  r.intervals.reduce((s, i) => s + i.reward, 0n),
+                  { maxFractionDigits: 6 },
+                ),
+            },
+            {
+              key: "steps",
+              header: "By period (blocks)",
+              render: (r) =>
+                r.intervals.length === 0
+                  ? "—"
+                  : r.intervals
+                      .map(
+                        (i) =>
+                          `${i.fromBlock + 1n}–${i.toBlock}: ${formatTen(i.reward, { maxFractionDigits: 4 })}`,
+                      )
+                      .join(" · "),
+            },
+          ]}
+        />
+        <p className="portal-note">
+          Over the last {REWARDS_WINDOW.toString()} blocks: the change of each position not explained by your
+          own stakes and unstakes (dividends after the validator's take; a slash shows as negative).
+        </p>
       </div>
     </Card>
   );

@@ -2,7 +2,7 @@
 // /subnet: create a subnet (the lock cost is shown before signing), its task spec (metric,
 // model signature, data set uploaded and hashed), the hyperparameters within the chain's
 // bounds, and the subnet's metagraph.
-import { useEffect, useState } from "react";
+import { useEffect, useId, useState } from "react";
 import { useAccount, useReadContract } from "wagmi";
 import { metagraphPrecompile, subnetsPrecompile } from "@/contracts/system-contracts";
 import { Button } from "@/components/ui/Button";
@@ -71,15 +71,17 @@ export function SubnetPortal() {
 
 function TaskFields({ task, setTask }: { task: TaskForm; setTask: (t: TaskForm) => void }) {
   const type = TASK_TYPES[task.taskType] ?? "Classification";
+  // Two forms on the page use these fields: ids must differ.
+  const id = useId();
   return (
     <>
       <div className="portal-row">
         <div className="ui-field">
-          <label className="ui-field-label" htmlFor="task-type">
+          <label className="ui-field-label" htmlFor={`${id}-type`}>
             Task type
           </label>
           <select
-            id="task-type"
+            id={`${id}-type`}
             className="portal-select"
             value={task.taskType}
             onChange={(e) =>
@@ -98,11 +100,11 @@ function TaskFields({ task, setTask }: { task: TaskForm; setTask: (t: TaskForm) 
           </select>
         </div>
         <div className="ui-field">
-          <label className="ui-field-label" htmlFor="task-metric">
+          <label className="ui-field-label" htmlFor={`${id}-metric`}>
             Metric
           </label>
           <select
-            id="task-metric"
+            id={`${id}-metric`}
             className="portal-select"
             value={task.metric}
             onChange={(e) => setTask({ ...task, metric: e.target.value })}

@@ -21,6 +21,7 @@ import { Table } from "@/components/ui/Table";
 import { TxStatus } from "@/components/wallet/TxStatus";
 import { useContractWrite } from "@/components/wallet/useContractWrite";
 import { formatTen, shortHash } from "@/lib/explorer/format";
+import { loadValidatorEvaluations } from "@/app/validator/actions";
 import { workerKeyMessage } from "@/lib/jobs/worker-keys";
 import { parseAddressInput, parseConsensusKey } from "@/lib/wallet/amounts";
 import { describeWalletError } from "@/lib/wallet/errors";
@@ -43,6 +44,7 @@ export function ValidatorPortal() {
         </div>
         <SubnetStanding />
         <WorkerKeys />
+        <EvaluationReceipts />
       </RequireWallet>
     </div>
   );
@@ -389,6 +391,46 @@ function WorkerKeys() {
             {status.error}
           </p>
         )}
+      </div>
+    </Card>
+  );
+}
+
+/** What this validator's workers evaluated: signed receipts from the job queue, newest first. */
+function EvaluationReceipts() {
+  const { address } = useAccount();
+  const evals = useQuery({
+    queryKey: ["evaluations", address],
+    enabled: address !== undefined,
+    refetchInterval: 30_000,
+    queryFn: () => loadValidatorEvaluations(address!),
+  });
+  const jobs = Object.entries(evals.data?.jobs ?? {});
+  return (
+    <Card title="Evaluation receipts">
+      <div className="portal-form">
+        <p className="portal-note" data-testid="evaluation-jobs">
+          Jobs for this validator:{" "}
+          {jobs.length === 0 ? "none yet" : jobs.map(([status, n]) => `${n} ${status}`).join(", ")}.
+        </p>
+        <Table
+          rowKey={(r) => r.id}
+          rows={evals.data?.receipts ?? []}
+          empty={evals.error ? evals.error.message : "No evaluation receipts yet."}
+          columns={[
+            { key: "subnet", header: "Subnet", render: (r) => r.netuid },
+            { key: "uid", header: "UID", render: (r) => r.uid },
+            { key: "model", header: "Model", mono: true, render: (r) => shortHash(r.modelHash) },
+            {
+              key: "score",
+              header: "Score",
+              align: "right",
+              render: (r) => `${r.metric} ${r.value.toFixed(2)}`,
+            },
+            { key: "worker", header: "Worker", mono: true, render: (r) => shortHash(r.workerAddress) },
+            { key: "block", header: "Block", align: "right", render: (r) => r.blockNumber },
+          ]}
+        />
       </div>
     </Card>
   );

@@ -1,7 +1,7 @@
 "use client";
 // Pieces every portal uses: the wallet gate, the subnet picker, read-error display and the
 // SIWE upload of a file into the blob store.
-import { useState, type ReactNode } from "react";
+import { useId, useState, type ReactNode } from "react";
 import { useAccount, useReadContract } from "wagmi";
 import { subnetsPrecompile } from "@/contracts/system-contracts";
 import { Badge } from "@/components/ui/Badge";
@@ -54,14 +54,15 @@ export function SubnetSelect({
 }) {
   const netuids = useReadContract({ ...subnetsPrecompile, functionName: "getNetuids" });
   const list = netuids.data ? [...netuids.data].map(Number) : null;
+  const id = useId();
   return (
     <div className="ui-field">
-      <label className="ui-field-label" htmlFor="subnet-select">
+      <label className="ui-field-label" htmlFor={id}>
         {label}
       </label>
       {list !== null && list.length > 0 ? (
         <select
-          id="subnet-select"
+          id={id}
           className="portal-select"
           value={value ?? ""}
           onChange={(e) => onChange(Number(e.target.value))}
@@ -77,7 +78,7 @@ export function SubnetSelect({
         </select>
       ) : (
         <input
-          id="subnet-select"
+          id={id}
           className="ui-input"
           inputMode="numeric"
           placeholder="netuid"
@@ -114,6 +115,7 @@ export function BlobUpload({
   onUploaded: (b: UploadedBlob) => void;
 }) {
   const siwe = useSiwe();
+  const inputId = useId();
   const [state, setState] = useState<{ busy: boolean; error: string | null; done: UploadedBlob | null }>({
     busy: false,
     error: null,
@@ -160,11 +162,11 @@ export function BlobUpload({
   }
   return (
     <div className="ui-field">
-      <label className="ui-field-label" htmlFor={`upload-${label}`}>
+      <label className="ui-field-label" htmlFor={inputId}>
         {label}
       </label>
       <input
-        id={`upload-${label}`}
+        id={inputId}
         type="file"
         accept={accept}
         disabled={state.busy}

@@ -1,46 +1,129 @@
 // The portals in Chromium against a real dev node: an EIP-6963 test wallet (signing with a
 // dev key in this process) connects, starts on the wrong network and is switched in one
-// click (wallet_addEthereumChain, since it does not know the chain), the connection survives
-// a reload (cookie SSR), SIWE sign-in is rejected once then completes and signs out, and each
-// portal renders. Screenshots land in screenshots/.
+// click (wallet_addEthereumChain, since it does not know the chain; later
+// wallet_switchEthereumChain), the connection survives a reload (cookie SSR), SIWE sign-in is
+// rejected once then completes and signs out, and each portal renders. Then every flow, in
+// the order a network grows: a subnet is created at the lock cost shown (data set uploaded and
+// hashed, an oversize upload refused) and its hyperparameters are set within their bounds; the
+// wallet registers on it as a miner, publishes an uploaded ONNX model and serves an endpoint
+// (after rejecting the first signature); it stakes on itself, registers as a chain validator
+// with a consensus key, sets its take, gets a validator permit and adds and removes a worker
+// key; a delegation is unstaked, unbonds and is claimed. One dev node, one next dev server,
+// one database and one browser page for the whole file. Screenshots land in screenshots/.
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { numberToHex } from "viem";
+import type { Browser, Locator, Page } from "playwright-core";
+import { createPublicClient, http, numberToHex, parseEther, sha256, type Hex } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDevNode, type DevNode } from "@/chain/test/helpers/devnode";
-import { startEmbeddedDatabase, type EmbeddedDatabase } from "@/lib/db/embedded";
+import { encodeDataset } from "../../worker/src/dataset";
+import * as fx from "../../worker/test/fixtures/models";
+import { RPC_OPTS, startDevNode, type DevNode } from "@/chain/test/helpers/devnode";
+import { metagraphPrecompile, stakingPrecompile, subnetsPrecompile } from "@/contracts/system-contracts";
+import { startTestPglite, type TestDatabase } from "@/lib/indexer/test-db";
+import { seedIndexedValidator } from "@/lib/jobs/test-support";
+import { formatTen, shortHash } from "@/lib/explorer/format";
 import { hasChromium, launchChromium, SCREENSHOTS, startNextDev, type NextDev } from "@/lib/test/browser";
 import { installTestWallet, TEST_WALLET_NAME, type TestWallet } from "@/lib/test/test-wallet";
 
 const WRONG_CHAIN = 1;
+/** The blob store's limit in this test: the data set and the model fit, OVERSIZE does not. */
+const BLOB_MAX_BYTES = 256 * 1024;
+const OVERSIZE = BLOB_MAX_BYTES + 1;
 
 /** Waits until React has hydrated the header's wallet control (a click before that is lost). */
 async function hydrated(page: Page): Promise<void> {
   await page.locator(".wallet[data-hydrated]").waitFor();
 }
 
+async function open(page: Page, url: string): Promise<void> {
+  await page.goto(url, { waitUntil: "domcontentloaded" });
+  await hydrated(page);
+  await page.getByTestId("wallet-account").waitFor();
+}
+
+/** The portal card with this title. */
+function card(page: Page, title: string): Locator {
+  return page.locator("section.ui-card", {
+    has: page.getByRole("heading", { name: title, exact: true }),
+  });
+}
+
+interface Outcome {
+  status: "confirmed" | "failed";
+  hash: Hex | null;
+  error: string | null;
+}
+
+/**
+ * Clicks `button` in `scope` and waits for that write's outcome (the write after the card's
+ * previous one: TxStatus counts them in data-attempt).
+ */
+async function write(scope: Locator, button: Locator): Promise<Outcome> {
+  const status = scope.getByTestId("tx-status");
+  const before = (await status.count()) > 0 ? Number(await status.getAttribute("data-attempt")) : 0;
+  await button.click();
+  await scope
+    .locator(
+      `[data-testid="tx-status"][data-attempt="${before + 1}"]:is([data-status="confirmed"], [data-status="failed"])`,
+    )
+    .waitFor();
+  const result = (await status.getAttribute("data-status")) as Outcome["status"];
+  const link = scope.getByTestId("tx-link");
+  const href = (await link.count()) > 0 ? await link.getAttribute("href") : null;
+  return {
+    status: result,
+    hash: href ? (href.slice("/tx/".length) as Hex) : null,
+    error: result === "failed" ? await scope.getByTestId("tx-error").innerText() : null,
+  };
+}
+
+async function confirmed(scope: Locator, button: Locator): Promise<Hex> {
+  const o = await write(scope, button);
+  expect(o).toMatchObject({ status: "confirmed", error: null });
+  expect(o.hash).toMatch(/^0x[0-9a-f]{64}$/);
+  return o.hash!;
+}
+
+/** A compressed secp256k1 public key (what `tensorchain keys show` prints as the consensus key). */
+function consensusKey(): Hex {
+  const pub = privateKeyToAccount(generatePrivateKey()).publicKey; // 0x04 ‖ x ‖ y
+  const x = pub.slice(4, 68);
+  const yOdd = parseInt(pub.slice(-2), 16) % 2 === 1;
+  return `0x${yOdd ? "03" : "02"}${x}`;
+}
+
 describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
   let node: DevNode;
-  let db: EmbeddedDatabase;
+  let db: TestDatabase;
   let app: NextDev;
   let browser: Browser;
   let page: Page;
   let wallet: TestWallet;
   let dataDir: string;
+  let chain: ReturnType<typeof createPublicClient>;
+  /** The subnet the subnet test creates; the miner and validator tests use it. */
+  let netuid: number;
 
   beforeAll(async () => {
-    [node, db] = await Promise.all([
-      startDevNode({ blockTimeMs: 500 }),
-      startEmbeddedDatabase({ dataDir: null, port: 0 }),
-    ]);
+    // A migrated database; the test's own client keeps one connection and is used only while
+    // the page runs no query of its own.
+    [node, db] = await Promise.all([startDevNode({ blockTimeMs: 500 }), startTestPglite(1)]);
     dataDir = mkdtempSync(path.join(os.tmpdir(), "tc-portals-"));
     app = await startNextDev({
       name: "portals-test",
       readyPath: "/miner",
-      env: { CHAIN_RPC_URL: node.rpcUrl, DATABASE_URL: db.url, DATA_DIR: dataDir },
+      env: {
+        CHAIN_RPC_URL: node.rpcUrl,
+        DATABASE_URL: db.url,
+        // The embedded PGlite server interleaves concurrent connections' statements: one each.
+        DATABASE_POOL_MAX: "1",
+        DATA_DIR: dataDir,
+        BLOB_MAX_BYTES: String(BLOB_MAX_BYTES),
+      },
     });
+    chain = createPublicClient({ transport: http(node.rpcUrl, RPC_OPTS) });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     // Every first visit of a page compiles it in next dev: slow on a loaded machine.
@@ -163,14 +246,290 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, "portal-staking-confirmed.png"), fullPage: true });
   });
 
-  it.todo(
-    "miner: register a hotkey at the live burn, publish an uploaded ONNX model, serve an axon (needs the precompiles on the devnet)",
-  );
-  it.todo(
-    "validator: register with a consensus key, set take, add and remove a worker key (needs a validator permit)",
-  );
-  it.todo(
-    "subnet: create a subnet at the shown lock cost with an uploaded data set; hyperparameters out of bounds are refused",
-  );
-  it.todo("staking: unstake shows the unbonding entry with its release block; claim after release");
+  it("a wallet switched away in the wallet is brought back in one click with wallet_switchEthereumChain", async () => {
+    await open(page, `${app.url}/subnet`);
+    await wallet.switchInWallet(WRONG_CHAIN);
+    const wrong = page.getByTestId("wrong-network");
+    await wrong.waitFor();
+    // The portal itself stops offering writes until then.
+    await page.getByText(/\(top right\) to continue/).waitFor();
+    const from = wallet.calls.length;
+    await wrong.getByRole("button", { name: /^Switch to / }).click();
+    await wrong.waitFor({ state: "detached" });
+    expect(wallet.chainId()).toBe(node.chainId);
+    // The wallet knows the chain since the first test: switched, not added again.
+    expect(wallet.calls.slice(from)).toContain("wallet_switchEthereumChain");
+    expect(wallet.calls.slice(from)).not.toContain("wallet_addEthereumChain");
+    expect(wallet.addedChains).toHaveLength(1);
+  });
+
+  it("subnet owner: an uploaded data set (size limit, hash check), a subnet created at the lock cost shown, hyperparameters within their bounds", async () => {
+    await open(page, `${app.url}/subnet`);
+    const create = card(page, "Create a subnet");
+    // Uploads need a SIWE session; the card offers it.
+    await create.getByRole("button", { name: "Sign in with Ethereum" }).click();
+    const upload = create.getByLabel("Evaluation data set");
+    await upload.waitFor();
+
+    // Over the store's limit: refused, and said so.
+    await upload.setInputFiles({
+      name: "big.bin",
+      mimeType: "application/octet-stream",
+      buffer: Buffer.alloc(OVERSIZE, 7),
+    });
+    await create
+      .getByRole("alert")
+      .filter({ hasText: `over the ${BLOB_MAX_BYTES}-byte limit` })
+      .waitFor();
+    // Bytes that do not hash to the declared sha256 are refused by the store (same session).
+    const wrongHash = await page.request.post(`${app.url}/api/v1/uploads`, {
+      headers: {
+        "content-type": "application/octet-stream",
+        "x-content-sha256": sha256(new Uint8Array([1])),
+      },
+      data: Buffer.from([2]),
+    });
+    expect(wrongHash.status()).toBe(400);
+    expect(((await wrongHash.json()) as { code: string }).code).toBe("HASH_MISMATCH");
+
+    const dataset = encodeDataset(fx.classificationDataset(200)).bytes;
+    await upload.setInputFiles({
+      name: "dataset.json",
+      mimeType: "application/json",
+      buffer: Buffer.from(dataset),
+    });
+    expect(await create.getByTestId("upload-done").innerText()).toBe(
+      `Stored ${dataset.byteLength} bytes, sha256 ${sha256(dataset)}`,
+    );
+    await create.getByLabel("Name").fill("portal test");
+    await create.getByLabel("Model input").fill("float32[?,8]");
+    await create.getByLabel("Model output").fill("float32[?,4]");
+
+    const lock = create.getByTestId("lock-cost");
+    await lock.filter({ hasText: "TEN" }).waitFor();
+    const button = create.getByRole("button", { name: /^Create subnet \(lock / });
+    const label = await button.innerText();
+    expect(label).toBe(`Create subnet (lock ${await lock.innerText()})`);
+    const before = await chain.readContract({ ...subnetsPrecompile, functionName: "getNetuids" });
+    const hash = await confirmed(create, button);
+    // What was shown before signing is what the transaction paid.
+    expect(`Create subnet (lock ${formatTen((await chain.getTransaction({ hash })).value)})`).toBe(label);
+    const after = await chain.readContract({ ...subnetsPrecompile, functionName: "getNetuids" });
+    expect(after).toHaveLength(before.length + 1);
+    netuid = Math.max(...after.map(Number));
+    const [, spec] = await chain.readContract({
+      ...subnetsPrecompile,
+      functionName: "getTaskSpec",
+      args: [netuid],
+    });
+    expect(spec).toMatchObject({
+      metric: "accuracy",
+      inputSignature: "float32[?,8]",
+      outputSignature: "float32[?,4]",
+      datasetHash: sha256(dataset),
+    });
+
+    await card(page, "Manage a subnet").getByLabel("Subnet").selectOption(String(netuid));
+    const hp = card(page, "Hyperparameters");
+    const tempo = hp.getByLabel("tempo", { exact: true });
+    await tempo.waitFor();
+    expect(await tempo.inputValue()).toBe("20");
+    const save = hp.getByRole("button", { name: "Save hyperparameters" });
+    await tempo.fill("5");
+    expect(await hp.getByRole("alert").innerText()).toBe("Must be between 10 and 7200.");
+    expect(await save.isDisabled()).toBe(true);
+    // Short epochs for the validator test, and plain weights.
+    await tempo.fill("10");
+    await hp.getByLabel("Commit-reveal weights").uncheck();
+    await confirmed(hp, save);
+    const h = await chain.readContract({
+      ...subnetsPrecompile,
+      functionName: "getHyperparameters",
+      args: [netuid],
+    });
+    expect(h).toMatchObject({ tempo: 10, commitRevealEnabled: false });
+    await card(page, `Metagraph of subnet ${netuid}`).getByText("No neurons yet.").waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, "portal-subnet-flow.png"), fullPage: true });
+  });
+
+  it("miner: registers its hotkey at the live burn (a second try reverts, decoded), publishes an uploaded ONNX model, serves an endpoint after rejecting the first signature", async () => {
+    await open(page, `${app.url}/miner`);
+    await card(page, "Subnet").getByLabel("Subnet").selectOption(String(netuid));
+    const reg = card(page, "Register a hotkey");
+    await reg.getByTestId("burn-cost").filter({ hasText: "TEN" }).waitFor();
+    const register = reg.getByRole("button", { name: /^Register \(burn .* TEN\)$/ });
+    const hash = await confirmed(reg, register);
+    expect((await chain.getTransaction({ hash })).value).toBeGreaterThan(0n);
+    const uid = await chain.readContract({
+      ...metagraphPrecompile,
+      functionName: "getUid",
+      args: [netuid, wallet.address],
+    });
+
+    const sends = () => wallet.calls.filter((c) => c === "eth_sendTransaction").length;
+    const sent = sends();
+    expect(await write(reg, register)).toMatchObject({
+      status: "failed",
+      error: `Reverted: AlreadyRegistered(${netuid}, ${wallet.address})`,
+    });
+    expect(sends()).toBe(sent);
+
+    const mine = card(page, "Your UIDs");
+    const row = mine.locator("tbody tr").filter({ hasText: /blocks/ });
+    await row.waitFor();
+    const cells = await row.locator("td").allInnerTexts();
+    expect(cells.slice(0, 2)).toEqual([String(netuid), String(uid)]);
+    expect(cells[5]).toMatch(/^\d+ blocks$/);
+
+    const publish = card(page, "Publish a model");
+    const model = fx.goodClassifier();
+    await publish.getByLabel("ONNX model").setInputFiles({
+      name: "model.onnx",
+      mimeType: "application/octet-stream",
+      buffer: Buffer.from(model),
+    });
+    expect(await publish.getByTestId("upload-done").innerText()).toContain(`sha256 ${sha256(model)}`);
+    await confirmed(publish, publish.getByRole("button", { name: "Publish model" }));
+
+    const serve = card(page, "Serve an endpoint");
+    const endpoint = "http://127.0.0.1:8091";
+    await serve.getByLabel("Endpoint").fill(endpoint);
+    const serveButton = serve.getByRole("button", { name: "Serve axon" });
+    wallet.rejectNext("eth_sendTransaction");
+    expect(await write(serve, serveButton)).toMatchObject({
+      status: "failed",
+      error: "You rejected the request in your wallet.",
+      hash: null,
+    });
+    await confirmed(serve, serveButton);
+
+    const n = await chain.readContract({
+      ...metagraphPrecompile,
+      functionName: "getNeuron",
+      args: [netuid, uid],
+    });
+    expect(n).toMatchObject({ modelHash: sha256(model), axon: endpoint });
+    // The published URI serves the uploaded bytes.
+    const blob = await page.request.get(n.modelURI);
+    expect(Buffer.from(await blob.body()).equals(Buffer.from(model))).toBe(true);
+    await mine.getByText(`${sha256(model).slice(0, 10)}…`).waitFor();
+    expect(await row.getByRole("link", { name: "charts" }).getAttribute("href")).toBe(
+      `/subnets/${netuid}/neurons/${uid}`,
+    );
+    await page.screenshot({ path: path.join(SCREENSHOTS, "portal-miner-flow.png"), fullPage: true });
+  });
+
+  it("validator: worker keys need a permit; stakes on itself, registers with a consensus key, sets its take, holds a permit, adds and removes a worker key", async () => {
+    const worker = privateKeyToAccount(generatePrivateKey()).address;
+    await open(page, `${app.url}/validator`);
+    const keys = card(page, "Worker keys");
+    await keys.getByLabel("Worker address").fill(worker);
+    await keys.getByRole("button", { name: "Add worker key" }).click();
+    await keys.getByRole("alert").filter({ hasText: "holds no validator permit on any subnet" }).waitFor();
+    const evals = card(page, "Evaluation receipts");
+    expect(await evals.getByTestId("evaluation-jobs").innerText()).toBe("Jobs for this validator: none yet.");
+    await evals.getByText("No evaluation receipts yet.").waitFor();
+
+    // Self-stake from the staking portal (a validator needs 1 TEN of its own).
+    await open(page, `${app.url}/staking`);
+    const stake = card(page, "Stake or unstake");
+    await stake.getByLabel("Validator hotkey").fill(wallet.address);
+    await stake.getByLabel("Amount (TEN)").fill("2");
+    await confirmed(stake, stake.getByRole("button", { name: "Stake", exact: true }));
+    // The indexer does not derive validator permits yet (lib/indexer): store the row it will
+    // write, while no page is querying (the test's connection and the app's share one PGlite).
+    const uid = await chain.readContract({
+      ...metagraphPrecompile,
+      functionName: "getUid",
+      args: [netuid, wallet.address],
+    });
+    await seedIndexedValidator(db.prisma, wallet.address, netuid, uid);
+
+    await open(page, `${app.url}/validator`);
+    const v = card(page, "Chain validator");
+    await v.getByText("Your stake on this hotkey: 2 TEN.").waitFor();
+    const key = consensusKey();
+    await v.getByLabel("Consensus key").fill("0x04abc");
+    await v.getByRole("alert").filter({ hasText: "33-byte compressed public key" }).waitFor();
+    await v.getByLabel("Consensus key").fill(key);
+    await confirmed(v, v.getByRole("button", { name: "Register validator" }));
+    const info = await chain.readContract({
+      ...stakingPrecompile,
+      functionName: "getValidator",
+      args: [wallet.address],
+    });
+    expect(info).toMatchObject({ consensusKey: key, selfStake: parseEther("2") });
+    await v.getByText("Self stake").waitFor();
+
+    const take = card(page, "Delegation take");
+    await take.getByLabel("New take (%)").fill("10");
+    await confirmed(take, take.getByRole("button", { name: "Set take" }));
+    await take.getByText("10.0%").waitFor();
+    expect(
+      await chain.readContract({ ...stakingPrecompile, functionName: "getTake", args: [wallet.address] }),
+    ).toBe(Math.round(0.1 * 65535));
+
+    // The subnet's epoch (tempo 10) gives the staked hotkey a validator permit.
+    const standing = card(page, "Standing per subnet");
+    const row = standing.locator("tbody tr").filter({ hasText: "yes" });
+    await row.waitFor({ timeout: 180_000 });
+    const cells = await row.locator("td").allInnerTexts();
+    expect(cells.slice(0, 3)).toEqual([String(netuid), String(uid), "yes"]);
+    expect(cells[6]).toBe("never");
+    expect(cells[7]).toBe("none");
+
+    await keys.getByLabel("Worker address").fill(worker);
+    await keys.getByRole("button", { name: "Add worker key" }).click();
+    const wrow = keys.locator("tbody tr").filter({ hasText: shortHash(worker) });
+    await wrow.getByText("never seen").waitFor();
+    await wrow.getByRole("button", { name: "Remove" }).click();
+    await wrow.getByText("revoked").waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, "portal-validator-flow.png"), fullPage: true });
+  });
+
+  it("staking: unstake shows the unbonding entry with its release block, claimable after it; rewards history per delegation", async () => {
+    const hotkey = node.accounts[5]!.address;
+    await open(page, `${app.url}/staking`);
+    const stake = card(page, "Stake or unstake");
+    await stake.getByLabel("Validator hotkey").fill(hotkey);
+    await stake.getByLabel("Amount (TEN)").fill("0.5");
+    const hash = await confirmed(stake, stake.getByRole("button", { name: "Unstake" }));
+    const { blockNumber } = await chain.getTransactionReceipt({ hash });
+    const unbonding = await chain.readContract({
+      ...stakingPrecompile,
+      functionName: "getUnbonding",
+      args: [wallet.address],
+    });
+    expect(unbonding).toEqual([{ hotkey, amount: parseEther("0.5"), releaseBlock: blockNumber + 10n }]);
+
+    const mine = card(page, "Your delegations");
+    await mine.getByText(new RegExp(`^block ${blockNumber + 10n} \\(\\d+ to go\\)$`)).waitFor();
+    await mine.getByText("claimable", { exact: true }).waitFor({ timeout: 120_000 });
+    const balance = await chain.getBalance({ address: wallet.address });
+    await confirmed(mine, mine.getByRole("button", { name: "Claim 0.5 TEN" }));
+    await mine.getByText("Nothing unbonding.").waitFor();
+    expect(
+      await chain.readContract({
+        ...stakingPrecompile,
+        functionName: "getUnbonding",
+        args: [wallet.address],
+      }),
+    ).toEqual([]);
+    // Claimed 0.5 TEN, less the gas.
+    const gained = (await chain.getBalance({ address: wallet.address })) - balance;
+    expect(gained).toBeGreaterThan(parseEther("0.49"));
+    expect(gained).toBeLessThanOrEqual(parseEther("0.5"));
+
+    // Staked 1, unstaked 0.5, on a hotkey that earns nothing: no rewards.
+    const rewards = card(page, "Rewards history");
+    const row = rewards.locator("tbody tr").filter({ hasText: shortHash(hotkey) });
+    await row.filter({ hasText: "0.5 TEN" }).waitFor();
+    const cells = await row.locator("td").allInnerTexts();
+    expect(cells.slice(0, 4)).toEqual([shortHash(hotkey), "0.5 TEN", "0.5 TEN", "0 TEN"]);
+    await rewards
+      .locator("tbody tr")
+      .filter({ hasText: shortHash(wallet.address) })
+      .waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, "portal-staking-flow.png"), fullPage: true });
+  });
 });

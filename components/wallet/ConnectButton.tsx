@@ -40,8 +40,13 @@ export function ConnectButton() {
 
   if (status !== "connected" || address === undefined) {
     // The generic injected connector duplicates an announced wallet; list it only when none announced itself.
-    const announced = connectors.filter((c) => c.type === "injected" && c.id !== "injected");
-    const list = announced.length > 0 ? announced : connectors;
+    const injectedOnes = connectors.filter((c) => c.type === "injected");
+    const announced = injectedOnes.filter((c) => c.id !== "injected");
+    // WalletConnect is in the config only when a project id is configured (lib/wallet/wagmi.ts).
+    const list = [
+      ...(announced.length > 0 ? announced : injectedOnes),
+      ...connectors.filter((c) => c.type !== "injected"),
+    ];
     return (
       <div className="wallet" ref={menu} data-hydrated={hydrated || undefined}>
         <Button
@@ -67,11 +72,6 @@ export function ConnectButton() {
             {list.length === 0 && (
               <p className="wallet-menu-note">
                 No browser wallet found. Install one (any EIP-6963 wallet) and reload.
-              </p>
-            )}
-            {settings.walletConnectProjectId !== null && (
-              <p className="wallet-menu-note">
-                WalletConnect is configured but its provider package is not installed in this build.
               </p>
             )}
             {connect.error && (

@@ -19,6 +19,7 @@ export function TxStatus({ state }: { state: WriteState }) {
       aria-live="polite"
       data-testid="tx-status"
       data-status={state.status}
+      data-attempt={state.attempt}
     >
       {state.status === "simulating" && <Badge tone="info">Simulating…</Badge>}
       {state.status === "signing" && <Badge tone="info">Confirm in your wallet…</Badge>}

@@ -3,19 +3,23 @@
 // its decoded custom error before the wallet is even asked), then the wallet signs, then
 // pending until the receipt, then confirmed (or reverted on chain) with the transaction hash.
 import { useQueryClient } from "@tanstack/react-query";
-import { useCallback, useState } from "react";
+import { useCallback, useRef, useState } from "react";
 import type { Abi, ContractFunctionArgs, ContractFunctionName, Hash } from "viem";
 import { useAccount, useConfig } from "wagmi";
 import { simulateContract, waitForTransactionReceipt, writeContract } from "wagmi/actions";
 import { describeWalletError, type DescribedError } from "@/lib/wallet/errors";
 
-export type WriteState =
+export type WriteState = (
   | { status: "idle" }
   | { status: "simulating" }
   | { status: "signing" }
   | { status: "pending"; hash: Hash }
   | { status: "confirmed"; hash: Hash; blockNumber: bigint }
-  | { status: "failed"; error: DescribedError; hash?: Hash };
+  | { status: "failed"; error: DescribedError; hash?: Hash }
+) & {
+  /** Counts the writes of this hook: tells a new outcome from the same outcome of the last one. */
+  attempt?: number;
+};
 
 export interface WriteRequest<
   abi extends Abi,
@@ -32,16 +36,19 @@ export function useContractWrite() {
   const config = useConfig();
   const queryClient = useQueryClient();
   const { address } = useAccount();
-  const [state, setState] = useState<WriteState>({ status: "idle" });
+  const [state, setAttemptState] = useState<WriteState>({ status: "idle" });
+  const attempts = useRef(0);
 
   const write = useCallback(
     async <abi extends Abi, fn extends ContractFunctionName<abi, "nonpayable" | "payable">>(
       req: WriteRequest<abi, fn>,
     ): Promise<boolean> => {
       if (address === undefined) {
-        setState({ status: "failed", error: { kind: "other", message: "Connect a wallet first." } });
+        setAttemptState({ status: "failed", error: { kind: "other", message: "Connect a wallet first." } });
         return false;
       }
+      const attempt = ++attempts.current;
+      const setState = (st: WriteState) => setAttemptState({ ...st, attempt });
       let hash: Hash | undefined;
       try {
         setState({ status: "simulating" });
@@ -75,7 +82,7 @@ export function useContractWrite() {
     [config, address, queryClient],
   );
 
-  const reset = useCallback(() => setState({ status: "idle" }), []);
+  const reset = useCallback(() => setAttemptState({ status: "idle" }), []);
   return {
     state,
     write,

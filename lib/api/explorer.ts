@@ -94,7 +94,11 @@ function txPageWhere(
   cursor: { blockNumber: bigint; transactionIndex: number } | undefined,
 ): Prisma.TransactionWhereInput {
   if (cursor === undefined) return {};
+  // (blockNumber, transactionIndex) < cursor. The redundant `blockNumber <= cursor` is an index
+  // condition the planner can start a backward scan at; the OR alone is only a filter, and a
+  // page deep in a million transactions would scan every newer row first.
   return {
+    blockNumber: { lte: cursor.blockNumber },
     OR: [
       { blockNumber: { lt: cursor.blockNumber } },
       { blockNumber: cursor.blockNumber, transactionIndex: { lt: cursor.transactionIndex } },
@@ -194,20 +198,114 @@ export async function listAddressTxs(
   };
 }
 
+/** Uptime is measured over the windows of the latest this-many indexed blocks. */
+export const UPTIME_WINDOW_BLOCKS = 10_000n;
+
+/** By stake; uptime = signed / (signed + missed) over the latest UPTIME_WINDOW_BLOCKS (null before any window). */
 export async function listValidators(db: Db) {
-  const rows = await db.validator.findMany({ orderBy: [{ stake: "desc" }, { hotkey: "asc" }] });
+  const latest = await db.validatorUptime.aggregate({ _max: { toBlock: true } });
+  const since = latest._max.toBlock === null ? 0n : latest._max.toBlock - UPTIME_WINDOW_BLOCKS;
+  const [rows, uptime, slashes] = await Promise.all([
+    db.validator.findMany({ orderBy: [{ stake: "desc" }, { hotkey: "asc" }] }),
+    db.validatorUptime.groupBy({
+      by: ["validatorHotkey"],
+      where: { toBlock: { gt: since } },
+      _sum: { signedBlocks: true, missedBlocks: true, proposedBlocks: true },
+    }),
+    db.slashingEvent.groupBy({ by: ["validatorHotkey"], _count: { _all: true } }),
+  ]);
+  const up = new Map(uptime.map((u) => [u.validatorHotkey, u._sum]));
+  const sl = new Map(slashes.map((x) => [x.validatorHotkey, x._count._all]));
   return {
-    items: rows.map((v) => ({
-      hotkey: v.hotkey,
-      coldkey: v.coldkey,
-      moniker: v.moniker,
-      status: v.status,
-      stake: wei(v.stake),
-      votingPower: num(v.votingPower),
-      jailedUntil: v.jailedUntil === null ? null : num(v.jailedUntil),
-      firstSeenBlock: num(v.firstSeenBlock),
-      updatedAtBlock: num(v.updatedAtBlock),
+    items: rows.map((v) => {
+      const u = up.get(v.hotkey);
+      const signed = u?.signedBlocks ?? 0;
+      const missed = u?.missedBlocks ?? 0;
+      return {
+        hotkey: v.hotkey,
+        coldkey: v.coldkey,
+        moniker: v.moniker,
+        status: v.status,
+        stake: wei(v.stake),
+        votingPower: num(v.votingPower),
+        /** Unix seconds. */
+        jailedUntil: v.jailedUntil === null ? null : num(v.jailedUntil),
+        firstSeenBlock: num(v.firstSeenBlock),
+        updatedAtBlock: num(v.updatedAtBlock),
+        uptime: signed + missed > 0 ? signed / (signed + missed) : null,
+        signedBlocks: signed,
+        missedBlocks: missed,
+        proposedBlocks: u?.proposedBlocks ?? 0,
+        slashCount: sl.get(v.hotkey) ?? 0,
+      };
+    }),
+  };
+}
+
+/** Slashing history, newest first; `cursor` is the id of the last event of the previous page. */
+export async function listSlashing(
+  db: Db,
+  q: { cursor?: bigint | undefined; limit: number; hotkey?: string | undefined },
+): Promise<Page<ReturnType<typeof slashJson>>> {
+  const rows = await db.slashingEvent.findMany({
+    where: {
+      ...(q.hotkey === undefined ? {} : { validatorHotkey: q.hotkey }),
+      ...(q.cursor === undefined ? {} : { id: { lt: q.cursor } }),
+    },
+    orderBy: { id: "desc" },
+    take: q.limit + 1,
+  });
+  const items = rows.slice(0, q.limit);
+  return {
+    items: items.map(slashJson),
+    nextCursor: rows.length > q.limit ? String(items[items.length - 1]!.id) : null,
+  };
+}
+
+function slashJson(x: Prisma.SlashingEventGetPayload<object>) {
+  return {
+    id: num(x.id),
+    hotkey: x.validatorHotkey,
+    blockNumber: num(x.blockNumber),
+    kind: x.kind,
+    amount: wei(x.amount),
+    /** Unix seconds. */
+    jailedUntil: x.jailedUntil === null ? null : num(x.jailedUntil),
+    tombstoned: x.tombstoned,
+  };
+}
+
+/** A subnet's per-epoch metagraph snapshots, newest first; `cursor` is the block of the last one. */
+export async function listEpochs(
+  db: Db,
+  netuid: number,
+  q: { cursor?: bigint | undefined; limit: number },
+): Promise<
+  Page<{
+    blockNumber: number;
+    epoch: number;
+    neuronCount: number;
+    totalStake: string | null;
+    emission: string | null;
+  }>
+> {
+  const subnet = await db.subnet.findUnique({ where: { netuid }, select: { netuid: true } });
+  if (subnet === null) throw new ApiError("NOT_FOUND", `subnet ${netuid} does not exist`);
+  const rows = await db.metagraphSnapshot.findMany({
+    where: { netuid, ...(q.cursor === undefined ? {} : { blockNumber: { lt: q.cursor } }) },
+    orderBy: { blockNumber: "desc" },
+    take: q.limit + 1,
+  });
+  const items = rows.slice(0, q.limit);
+  return {
+    items: items.map((s) => ({
+      blockNumber: num(s.blockNumber),
+      epoch: num(s.epoch),
+      neuronCount: s.neuronCount,
+      totalStake: wei(s.totalStake),
+      emission: wei(s.emission),
     })),
+    nextCursor: rows.length > q.limit ? String(items[items.length - 1]!.blockNumber) : null,
   };
 }
 

@@ -123,6 +123,22 @@ export function openApiDocument() {
           },
         },
       },
+      "/validators/slashing": {
+        get: {
+          summary: "Slashing history, newest first",
+          parameters: [
+            ...cursorParams("id of the last event of the previous page"),
+            {
+              name: "hotkey",
+              in: "query",
+              required: false,
+              schema: addr,
+              description: "only this validator",
+            },
+          ],
+          responses: { ...ok(pageOf("SlashingEvent")), ...errors },
+        },
+      },
       "/subnets": {
         get: {
           summary: "Subnets",
@@ -144,6 +160,16 @@ export function openApiDocument() {
           summary: "Latest metagraph snapshot of a subnet",
           parameters: [pathParam("netuid", { ...int, minimum: 0, maximum: 65535 })],
           responses: { ...ok(ref("Metagraph")), ...errors, ...notFound },
+        },
+      },
+      "/subnets/{netuid}/epochs": {
+        get: {
+          summary: "Per-epoch metagraph snapshots of a subnet (emission per tempo), newest first",
+          parameters: [
+            pathParam("netuid", { ...int, minimum: 0, maximum: 65535 }),
+            ...cursorParams("block number of the last snapshot of the previous page"),
+          ],
+          responses: { ...ok(pageOf("EpochSnapshot")), ...errors, ...notFound },
         },
       },
       "/stats": {
@@ -282,9 +308,39 @@ export function openApiDocument() {
             status: { enum: ["active", "inactive", "jailed", "tombstoned"] },
             stake: weiStr,
             votingPower: int,
-            jailedUntil: nullable(int),
+            jailedUntil: { ...nullable(int), description: "unix seconds" },
             firstSeenBlock: int,
             updatedAtBlock: int,
+            uptime: {
+              ...nullable({ type: "number" }),
+              description: "signed / (signed + missed), latest windows",
+            },
+            signedBlocks: int,
+            missedBlocks: int,
+            proposedBlocks: int,
+            slashCount: int,
+          },
+        },
+        SlashingEvent: {
+          type: "object",
+          properties: {
+            id: int,
+            hotkey: addr,
+            blockNumber: int,
+            kind: { enum: ["double_sign", "downtime"] },
+            amount: weiStr,
+            jailedUntil: { ...nullable(int), description: "unix seconds" },
+            tombstoned: { type: "boolean" },
+          },
+        },
+        EpochSnapshot: {
+          type: "object",
+          properties: {
+            blockNumber: int,
+            epoch: int,
+            neuronCount: int,
+            totalStake: weiStr,
+            emission: weiStr,
           },
         },
         Subnet: {

@@ -54,3 +54,14 @@ export const txListQuery = z.object({ cursor: txCursor.optional(), limit: limitQ
 export function txCursorOf(t: { blockNumber: bigint; transactionIndex: number }): string {
   return `${t.blockNumber}-${t.transactionIndex}`;
 }
+
+/** `?cursor=` of the slashing history: the id of the last event of the previous page; `?hotkey=` filters. */
+export const slashingListQuery = z.object({
+  cursor: z
+    .string()
+    .regex(/^\d{1,15}$/, "cursor must be a slashing event id")
+    .transform((v) => BigInt(v))
+    .optional(),
+  limit: limitQuery,
+  hotkey: addressParam.optional(),
+});

@@ -141,8 +141,14 @@ describe("explorer pages on seeded data", () => {
     const { default: Page } = await import("@/app/validators/page");
     const out = await html(Page());
     expect(out).toContain("99.00%");
-    expect(out).toContain("until #50");
+    expect(out).toContain("until 2027-01-15 08:00:00 UTC");
     expect(out).toContain("jailed");
+    // Slashing history: the downtime slash of beta, with its block and penalty.
+    expect(data.slashing).toEqual([
+      expect.objectContaining({ blockNumber: 40, kind: "downtime", amount: (10n ** 18n).toString() }),
+    ]);
+    expect(out).toContain("Slashing history");
+    expect(out).toContain("jailed until 2027-01-15 08:00:00 UTC");
   });
 
   it("/subnets and /subnets/[netuid] with a metagraph sorted by query parameter", async () => {
@@ -185,6 +191,28 @@ describe("explorer pages on seeded data", () => {
     expect(out).toContain(SEED.hotkeyB);
     expect(out).toContain('data-testid="neuron-incentive"');
     expect(await html(Page({ params: p({ netuid: "1", uid: "7" }) }))).toContain("Neuron not found");
+    // The receipts slot: absent without receipts, a table once the worker has scored the model.
+    expect(out).not.toContain("Evaluation receipts");
+    const job = await db.prisma.job.create({ data: { kind: "evaluate", payload: {} } });
+    await db.prisma.evaluationReceipt.create({
+      data: {
+        jobId: job.id,
+        netuid: 1,
+        uid: 1,
+        minerHotkey: SEED.hotkeyB,
+        validatorHotkey: SEED.hotkeyA,
+        modelHash: `0x${"ab".repeat(32)}`,
+        datasetHash: `0x${"cd".repeat(32)}`,
+        metric: "accuracy",
+        value: 0.9731,
+        workerAddress: SEED.alice,
+        signature: "0x00",
+        blockNumber: 20n,
+      },
+    });
+    const withReceipt = await html(Page({ params: p({ netuid: "1", uid: "1" }) }));
+    expect(withReceipt).toContain("Evaluation receipts");
+    expect(withReceipt).toContain("0.9731");
   });
 
   it("/charts computes tx/s and block time per window", async () => {

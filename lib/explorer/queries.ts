@@ -12,6 +12,7 @@ import {
   getTx,
   listAddressTxs,
   listBlocks,
+  listSlashing,
   listSubnets,
   listValidators,
   txJson,
@@ -115,42 +116,27 @@ export async function loadAddressPage(
   };
 }
 
-/** Uptime is measured over the windows of the latest this-many blocks. */
-export const UPTIME_WINDOW_BLOCKS = 10_000n;
+/** Latest slashing events listed under the validators table. */
+export const SLASHING_HISTORY_ROWS = 50;
 
 export async function loadValidatorsPage(db: Db) {
-  const { items } = await listValidators(db);
-  const latest = await db.validatorUptime.aggregate({ _max: { toBlock: true } });
-  const since = latest._max.toBlock === null ? 0n : latest._max.toBlock - UPTIME_WINDOW_BLOCKS;
-  const [uptime, slashes] = await Promise.all([
-    db.validatorUptime.groupBy({
-      by: ["validatorHotkey"],
-      where: { toBlock: { gt: since } },
-      _sum: { signedBlocks: true, missedBlocks: true, proposedBlocks: true },
-    }),
-    db.slashingEvent.groupBy({ by: ["validatorHotkey"], _count: { _all: true } }),
+  const [{ items }, slashing] = await Promise.all([
+    listValidators(db),
+    listSlashing(db, { limit: SLASHING_HISTORY_ROWS }),
   ]);
-  const up = new Map(uptime.map((u) => [u.validatorHotkey, u._sum]));
-  const sl = new Map(slashes.map((s) => [s.validatorHotkey, s._count._all]));
   const totalPower = items.reduce((s, v) => s + v.votingPower, 0);
   return {
+    slashing: slashing.items,
     totalVotingPower: totalPower,
-    validators: items.map((v) => {
-      const u = up.get(v.hotkey);
-      const signed = u?.signedBlocks ?? 0;
-      const missed = u?.missedBlocks ?? 0;
-      return {
-        ...v,
-        votingPowerShare: totalPower > 0 ? v.votingPower / totalPower : null,
-        uptime: signed + missed > 0 ? signed / (signed + missed) : null,
-        proposedBlocks: u?.proposedBlocks ?? 0,
-        slashCount: sl.get(v.hotkey) ?? 0,
-      };
-    }),
+    validators: items.map((v) => ({
+      ...v,
+      votingPowerShare: totalPower > 0 ? v.votingPower / totalPower : null,
+    })),
   };
 }
 
 export type ValidatorRow = Awaited<ReturnType<typeof loadValidatorsPage>>["validators"][number];
+export type SlashingRow = Awaited<ReturnType<typeof loadValidatorsPage>>["slashing"][number];
 
 export async function loadSubnetsPage(db: Db) {
   const { items } = await listSubnets(db);

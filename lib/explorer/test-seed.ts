@@ -138,7 +138,7 @@ export async function seedExplorer(db: PrismaClient): Promise<void> {
         status: "jailed",
         stake: (100n * TEN).toString(),
         votingPower: 100n,
-        jailedUntil: 50n,
+        jailedUntil: 1_800_000_000n,
         firstSeenBlock: 0n,
         updatedAtBlock: 2n,
       },
@@ -170,7 +170,7 @@ export async function seedExplorer(db: PrismaClient): Promise<void> {
       blockNumber: 40n,
       kind: "downtime",
       amount: TEN.toString(),
-      jailedUntil: 50n,
+      jailedUntil: 1_800_000_000n,
     },
   });
   await db.subnet.create({

@@ -1,12 +1,20 @@
 // indexNewBlocks(): the one indexing step shared by the long-running loop (run.ts) and the cron
 // route (app/api/cron/index). It continues from the IndexerCursor, fetches blocks with their
 // receipts in batches, and writes each batch (blocks, transactions merged with receipts, logs
-// with decoded events, touched accounts) together with the advanced cursor in ONE database
+// with decoded events, touched accounts, and the protocol state of protocol-state.ts: genesis,
+// validators, subnets, epoch snapshots, slashing, uptime) together with the advanced cursor in ONE database
 // transaction: a crash loses at most the batch in flight, and a re-run writes nothing twice
 // (createMany skipDuplicates; account counters only count transactions that were new).
 import { Prisma, type PrismaClient } from "@prisma/client";
 import { decodeLog, isPrecompile } from "./decode";
 import { applyProtocolEvents } from "./protocol";
+import {
+  blockSigners,
+  fetchProtocolState,
+  writeProtocolState,
+  type KnownValidator,
+  type ProtocolState,
+} from "./protocol-state";
 import { fetchBlocks, fetchHead, type FetchedBlock, type IndexerRpcClient } from "./rpc";
 
 export const BLOCKS_CURSOR = "blocks";
@@ -121,7 +129,10 @@ export async function indexNewBlocks(opts: IndexNewBlocksOptions): Promise<Index
     const batch: FetchedBlock[] = await pending.shift()!;
     refill();
     checkParents(batch, expectedParent);
-    const written = await writeBatch(prisma, batch, expectedParent);
+    // Protocol state read at this batch's blocks (epochs, validators, genesis): after the
+    // previous batch is written, since slashing is found against what the database holds.
+    const protocol = await fetchProtocolState(client, batch, await knownValidators(prisma));
+    const written = await writeBatch(prisma, batch, expectedParent, protocol);
     const last = batch[batch.length - 1]!.block;
     expectedParent = { number: BigInt(last.number), hash: last.hash.toLowerCase() };
     result.fromBlock ??= from;
@@ -152,6 +163,16 @@ function bigMin(a: bigint, b: bigint): bigint {
   return a < b ? a : b;
 }
 
+async function knownValidators(prisma: PrismaClient): Promise<Map<string, KnownValidator>> {
+  const rows = await prisma.validator.findMany({ select: { hotkey: true, jailedUntil: true, status: true } });
+  return new Map(
+    rows.map((r) => [
+      r.hotkey,
+      { hotkey: r.hotkey, jailedUntil: r.jailedUntil, tombstoned: r.status === "tombstoned" },
+    ]),
+  );
+}
+
 function checkParents(batch: FetchedBlock[], prev: Cursor | null): void {
   let expected = prev;
   for (const { block } of batch) {
@@ -171,6 +192,7 @@ async function writeBatch(
   prisma: PrismaClient,
   batch: FetchedBlock[],
   expectedParent: Cursor | null,
+  protocol: ProtocolState,
 ): Promise<{ txs: number; logs: number }> {
   const blocks: Prisma.BlockCreateManyInput[] = [];
   const txs: Prisma.TransactionCreateManyInput[] = [];
@@ -257,7 +279,11 @@ async function writeBatch(
         if (mine !== null && mine.hash !== last.hash)
           throw new ParentHashMismatchError(last.number, mine.hash, last.hash);
       }
-      await db.block.createMany({ data: blocks, skipDuplicates: true });
+      const newBlocks = await db.block.createManyAndReturn({
+        data: blocks,
+        skipDuplicates: true,
+        select: { number: true, miner: true, extraData: true },
+      });
       // Only the transactions this call inserted count towards accounts: re-indexing is a no-op.
       const inserted = await insertTransactions(db, txs);
       const protocolLogs = logs.filter((l) => isPrecompile(l.address));
@@ -286,6 +312,12 @@ async function writeBatch(
         );
       }
       await upsertAccounts(db, inserted);
+      // After the events: the state read at the batch's last block is the newer word.
+      await writeProtocolState(
+        db,
+        protocol,
+        newBlocks.map((b) => blockSigners(b.number, b.miner, b.extraData)),
+      );
       if (current === null || current.number < last.number) {
         await db.indexerCursor.upsert({
           where: { name: BLOCKS_CURSOR },

@@ -2,8 +2,8 @@
 // tombstone, slashing), subnets (registration, hyperparameters, task spec) and neurons
 // (registration, axon, model). Applied inside the indexer's batch transaction to the logs that
 // batch inserted for the first time only, so re-indexing never applies an event twice.
-// Metagraph snapshots need the node's view at an epoch (IMetagraph.getMetagraph) and are not
-// derived here.
+// What no transaction log carries (genesis, epochs, block-end slashing, uptime) is read from
+// the node by protocol-state.ts.
 import { Prisma } from "@prisma/client";
 import { z } from "zod";
 

@@ -19,6 +19,29 @@ const envSchema = z.object({
   BLOB_MAX_BYTES: z.preprocess(blankToUndefined, posInt.max(2 ** 40).default(512 * 2 ** 20)),
   /** Where blobs are kept; DATA_DIR/blobs when unset. */
   BLOB_DIR: z.preprocess(blankToUndefined, z.string().min(1).optional()),
+  /** The validator hotkey's key: when set, the app server runs its scheduler (lib/scheduler). */
+  VALIDATOR_PRIVATE_KEY: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^0x[0-9a-fA-F]{64}$/, "expected a 32-byte 0x-hex private key")
+      .optional(),
+  ),
+  /** How often the scheduler looks at the chain. */
+  SCHEDULER_INTERVAL_MS: z.preprocess(blankToUndefined, posInt.min(100).max(600_000).default(2_000)),
+  /** Subnets the scheduler validates (comma-separated netuids); every subnet with a permit when unset. */
+  SCHEDULER_NETUIDS: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^\d{1,5}(,\d{1,5})*$/, "expected comma-separated netuids")
+      .transform((v) => v.split(",").map(Number))
+      .optional(),
+  ),
+  /** How long POST /api/v1/subnets/{netuid}/infer waits for its job. */
+  INFER_TIMEOUT_MS: z.preprocess(blankToUndefined, posInt.min(100).max(600_000).default(30_000)),
+  /** Inference requests per signed-in wallet per minute. */
+  INFER_RATE_LIMIT_PER_MINUTE: z.preprocess(blankToUndefined, posInt.max(100_000).default(30)),
 });
 
 export interface JobsConfig {
@@ -29,6 +52,12 @@ export interface JobsConfig {
   authMaxSkewMs: number;
   blobMaxBytes: number;
   blobDir: string;
+  scheduler: {
+    validatorPrivateKey: `0x${string}` | undefined;
+    intervalMs: number;
+    netuids: number[] | undefined;
+  };
+  infer: { timeoutMs: number; ratePerMinute: number };
 }
 
 export class JobsConfigError extends Error {
@@ -57,6 +86,12 @@ export function parseJobsConfig(
     authMaxSkewMs: e.WORKER_AUTH_MAX_SKEW_MS,
     blobMaxBytes: e.BLOB_MAX_BYTES,
     blobDir: path.resolve(e.BLOB_DIR ?? path.join(dataDir, "blobs")),
+    scheduler: {
+      validatorPrivateKey: e.VALIDATOR_PRIVATE_KEY as `0x${string}` | undefined,
+      intervalMs: e.SCHEDULER_INTERVAL_MS,
+      netuids: e.SCHEDULER_NETUIDS,
+    },
+    infer: { timeoutMs: e.INFER_TIMEOUT_MS, ratePerMinute: e.INFER_RATE_LIMIT_PER_MINUTE },
   };
 }
 

@@ -26,7 +26,7 @@ import {
   type JobKind,
   type JobResult,
 } from "@tensorchain/worker/jobs/types";
-import { SCORE_SCALE, verifyReceipt } from "@tensorchain/worker/receipts";
+import { SCORE_SCALE, receiptLeaf, verifyReceipt } from "@tensorchain/worker/receipts";
 import { getPrisma } from "@/lib/db/client";
 import { cachedChainHeight } from "./chain-height";
 import { getJobsConfig } from "./config";
@@ -261,6 +261,14 @@ export class JobQueue {
         ) {
           throw new JobError("BAD_REQUEST", "the receipt's neuron (netuid, uid, hotkey) is not the job's");
         }
+        const parent = payload as { parentModelHash?: string; parentScoreBps?: number };
+        if (
+          job.kind === "evaluate" &&
+          ((parent.parentModelHash?.toLowerCase() ?? null) !== (r.parentModelHash?.toLowerCase() ?? null) ||
+            (parent.parentScoreBps !== undefined && parent.parentScoreBps !== r.parentScore))
+        ) {
+          throw new JobError("BAD_REQUEST", "the receipt's parent model or parent score is not the job's");
+        }
         await tx.evaluationReceipt.create({
           data: {
             jobId: id,
@@ -277,6 +285,14 @@ export class JobQueue {
             signature: receipt.signature,
             // 0 = the chain head was unknown when the result arrived (node unreachable).
             blockNumber: blockNumber ?? 0n,
+            scoreBps: r.score,
+            signedAt: BigInt(r.createdAt),
+            parentModelHash: r.parentModelHash?.toLowerCase() ?? null,
+            parentScoreBps: r.parentScore ?? null,
+            improvementBps: r.improvement ?? null,
+            modelStatus: result.status,
+            reason: result.reason ?? null,
+            leaf: receiptLeaf(r),
           },
         });
       }

@@ -1,5 +1,6 @@
 // Test and benchmark support (not imported by app code): serves the job API's real route
-// modules (app/api/jobs/*, app/api/v1/blobs/*, app/api/v1/worker-keys, app/api/metrics) from a
+// modules (app/api/jobs/*, app/api/v1/blobs/*, app/api/v1/worker-keys, app/api/metrics, SIWE
+// sign-in, inference, receipts and lineage) from a
 // node:http server on a free loopback port, adapting IncomingMessage/ServerResponse to the
 // web Request/Response the route handlers take — what Next.js does, without a build.
 import http from "node:http";
@@ -9,7 +10,8 @@ import { Readable } from "node:stream";
 // Route handlers take (request) or (request, { params }); the params object carries every route's names.
 type RouteHandler = (
   request: Request,
-  ctx: { params: Promise<{ sha256: string }> },
+  // never: each route module names its own params; the server passes the pattern's groups.
+  ctx: { params: Promise<never> },
 ) => Promise<Response> | Response;
 type RouteModule = Partial<Record<"GET" | "HEAD" | "POST" | "PUT" | "DELETE", RouteHandler>>;
 
@@ -30,6 +32,20 @@ const ROUTES: Route[] = [
   },
   { pattern: /^\/api\/v1\/worker-keys$/, load: () => import("@/app/api/v1/worker-keys/route") },
   { pattern: /^\/api\/metrics$/, load: () => import("@/app/api/metrics/route") },
+  { pattern: /^\/api\/auth\/nonce$/, load: () => import("@/app/api/auth/nonce/route") },
+  { pattern: /^\/api\/auth\/verify$/, load: () => import("@/app/api/auth/verify/route") },
+  {
+    pattern: /^\/api\/v1\/subnets\/(?<netuid>[^/]+)\/infer$/,
+    load: () => import("@/app/api/v1/subnets/[netuid]/infer/route"),
+  },
+  {
+    pattern: /^\/api\/v1\/subnets\/(?<netuid>[^/]+)\/neurons\/(?<uid>[^/]+)\/receipts$/,
+    load: () => import("@/app/api/v1/subnets/[netuid]/neurons/[uid]/receipts/route"),
+  },
+  {
+    pattern: /^\/api\/v1\/subnets\/(?<netuid>[^/]+)\/neurons\/(?<uid>[^/]+)\/lineage$/,
+    load: () => import("@/app/api/v1/subnets/[netuid]/neurons/[uid]/lineage/route"),
+  },
 ];
 
 export interface RouteServer {
@@ -56,7 +72,7 @@ export async function startRouteServer(): Promise<RouteServer> {
       res.writeHead(route ? 405 : 404).end();
       return;
     }
-    const params = { sha256: "", ...route.pattern.exec(u.pathname)?.groups };
+    const params: Record<string, string> = { ...route.pattern.exec(u.pathname)?.groups };
     const headers = new Headers();
     for (const [k, v] of Object.entries(req.headers))
       if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
@@ -66,7 +82,7 @@ export async function startRouteServer(): Promise<RouteServer> {
       headers,
       ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream, duplex: "half" } : {}),
     } as RequestInit);
-    const response = await handler(request, { params: Promise.resolve(params) });
+    const response = await handler(request, { params: Promise.resolve(params) as Promise<never> });
     res.writeHead(response.status, Object.fromEntries(response.headers));
     if (response.body === null || method === "HEAD") {
       res.end();

@@ -1,6 +1,12 @@
 // Test support (not imported by app code): an indexed validator, as the indexer would store it
-// from the metagraph, so the worker key API accepts the hotkey's registrations.
+// from the metagraph, so the worker key API accepts the hotkey's registrations; real worker
+// processes for the end-to-end tests, and polling.
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
 import type { PrismaClient } from "@prisma/client";
+import { sha256, type LocalAccount } from "viem";
+import { signWorkerRequest } from "@tensorchain/worker/auth";
+import { childEnv } from "../../scripts/env";
 
 export async function seedIndexedValidator(
   prisma: PrismaClient,
@@ -24,4 +30,95 @@ export async function seedIndexedValidator(
       updatedAtBlock: 0n,
     },
   });
+}
+
+const WORKER_BIN = path.resolve(import.meta.dirname, "../../worker/bin/tensorchain-worker.js");
+
+/** Kills a worker started by startWorkerProcess and its ONNX session hosts (its process group). */
+export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** Polls `probe` every 100 ms until it returns something truthy. */
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false | null>,
+  ms = 120_000,
+): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * A real `tensorchain-worker run` process on one CPU thread with short polling and a 3 s
+ * inference limit, in its own process group (so killGroup also takes its session hosts).
+ * Its stderr is printed if it exits on its own with an error.
+ */
+export function startWorkerProcess(key: `0x${string}`, apiUrl: string): ChildProcess {
+  const child = spawn(
+    process.execPath,
+    [
+      WORKER_BIN,
+      "run",
+      "--poll-interval",
+      "100ms",
+      "--max-backoff",
+      "500ms",
+      "--heartbeat-interval",
+      "300ms",
+      "--threads",
+      "1",
+      "--execution-provider",
+      "cpu",
+      "--inference-timeout",
+      "3s",
+      "--load-timeout",
+      "30s",
+      "--memory-limit",
+      "768MiB",
+    ],
+    {
+      env: childEnv({ WORKER_PRIVATE_KEY: key, TENSORCHAIN_API_URL: apiUrl }),
+      stdio: ["ignore", "ignore", "pipe"],
+      detached: true,
+    },
+  );
+  let log = "";
+  child.stderr!.on("data", (c: Buffer) => (log = (log + c.toString()).slice(-20_000)));
+  child.on("exit", (code, signal) => {
+    if (code !== 0 && signal !== "SIGKILL" && signal !== "SIGTERM")
+      console.error(`worker exited ${code ?? signal}:\n${log}`);
+  });
+  return child;
+}
+
+/** SIGKILLs every still-running worker of `children` and waits for them to exit. */
+export async function stopWorkerProcesses(children: readonly ChildProcess[]): Promise<void> {
+  await Promise.all(
+    children.map(async (w) => {
+      if (w.exitCode !== null || w.signalCode !== null) return;
+      const exited = new Promise((r) => w.once("exit", r));
+      killGroup(w, "SIGKILL");
+      await exited;
+    }),
+  );
+}
+
+/** Uploads `bytes` to the blob store with a worker-signed PUT; returns their sha256. */
+export async function uploadBlob(apiUrl: string, worker: LocalAccount, bytes: Uint8Array): Promise<`0x${string}`> {
+  const hash = sha256(bytes);
+  const p = `/api/v1/blobs/${hash.slice(2)}`;
+  const headers = await signWorkerRequest(worker, { method: "PUT", path: p, body: bytes });
+  const res = await fetch(apiUrl + p, { method: "PUT", headers, body: bytes as BodyInit });
+  if (res.status !== 201 && res.status !== 200) throw new Error(`blob upload answered HTTP ${res.status}`);
+  return hash;
 }

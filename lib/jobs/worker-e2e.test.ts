@@ -3,14 +3,12 @@
 // uploaded to the blob store, evaluate jobs enqueued, and two real `tensorchain-worker run`
 // processes pulling them. Then one worker is killed with SIGKILL mid-job and the other takes
 // the job over once the lease expires.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sha256 } from "viem";
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
-import { signWorkerRequest } from "@tensorchain/worker/auth";
 import type { EvaluateResult } from "@tensorchain/worker/jobs/types";
 import { encodeDataset } from "../../worker/src/dataset";
 import * as fx from "../../worker/test/fixtures/models";
@@ -18,11 +16,17 @@ import type { PrismaClient } from "@prisma/client";
 import { getPrisma } from "@/lib/db/client";
 import { startTestPglite, type TestDatabase } from "@/lib/indexer/test-db";
 import { enqueue } from "./queue";
-import { seedIndexedValidator } from "./test-support";
+import {
+  killGroup,
+  seedIndexedValidator,
+  startWorkerProcess,
+  stopWorkerProcesses,
+  uploadBlob,
+  waitFor,
+} from "./test-support";
 import { startRouteServer, type RouteServer } from "./route-server";
 import { workerKeyMessage } from "./worker-keys";
 
-const BIN = path.resolve(import.meta.dirname, "../../worker/bin/tensorchain-worker.js");
 const LEASE_SECONDS = 2;
 
 let db: TestDatabase;
@@ -58,42 +62,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // Workers go first, so none polls the server while the database stops.
-  await Promise.all(
-    workers.map(async (w) => {
-      if (w.exitCode !== null || w.signalCode !== null) return;
-      const exited = new Promise((r) => w.once("exit", r));
-      killGroup(w, "SIGKILL");
-      await exited;
-    }),
-  );
+  await stopWorkerProcesses(workers);
   await server?.close();
   await prisma?.$disconnect();
   await db?.stop();
   await rm(dataDir, { recursive: true, force: true });
 });
-
-/** Workers run in their own process group so a kill also takes their ONNX session hosts. */
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-child.pid!, signal);
-  } catch {
-    // already gone
-  }
-}
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false>,
-  ms = 120_000,
-): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function registerWorker(account: PrivateKeyAccount): Promise<void> {
   const m = {
@@ -110,50 +84,12 @@ async function registerWorker(account: PrivateKeyAccount): Promise<void> {
   expect(res.status).toBe(201);
 }
 
-async function upload(bytes: Uint8Array): Promise<`0x${string}`> {
-  const hash = sha256(bytes);
-  const p = `/api/v1/blobs/${hash.slice(2)}`;
-  const headers = await signWorkerRequest(accounts[0]!, { method: "PUT", path: p, body: bytes });
-  const res = await fetch(server.url + p, { method: "PUT", headers, body: bytes as BodyInit });
-  expect(res.status).toBe(201);
-  return hash;
+function upload(bytes: Uint8Array): Promise<`0x${string}`> {
+  return uploadBlob(server.url, accounts[0]!, bytes);
 }
 
 function startWorker(key: `0x${string}`): ChildProcess {
-  const child = spawn(
-    process.execPath,
-    [
-      BIN,
-      "run",
-      "--poll-interval",
-      "100ms",
-      "--max-backoff",
-      "500ms",
-      "--heartbeat-interval",
-      "300ms",
-      "--threads",
-      "1",
-      "--execution-provider",
-      "cpu",
-      "--inference-timeout",
-      "3s",
-      "--load-timeout",
-      "30s",
-      "--memory-limit",
-      "768MiB",
-    ],
-    {
-      env: { ...process.env, WORKER_PRIVATE_KEY: key, TENSORCHAIN_API_URL: server.url },
-      stdio: ["ignore", "ignore", "pipe"],
-      detached: true,
-    },
-  );
-  let log = "";
-  child.stderr!.on("data", (c: Buffer) => (log = (log + c.toString()).slice(-20_000)));
-  child.on("exit", (code, signal) => {
-    if (code !== 0 && signal !== "SIGKILL" && signal !== "SIGTERM")
-      console.error(`worker exited ${code ?? signal}:\n${log}`);
-  });
+  const child = startWorkerProcess(key, server.url);
   workers.push(child);
   return child;
 }

@@ -27,6 +27,8 @@ export interface TestWallet {
   calls: string[];
   /** The next request of `method` fails with 4001 (user rejected). */
   rejectNext(method: string): void;
+  /** The user switches the wallet to `chainId` (a chain it knows) in the wallet itself. */
+  switchInWallet(chainId: number): Promise<void>;
 }
 
 const USER_REJECTED: RpcError = { code: 4001, message: "User rejected the request." };
@@ -46,6 +48,11 @@ export async function installTestWallet(
     addedChains: [],
     calls: [],
     rejectNext: (m) => void reject.add(m),
+    switchInWallet: async (id) => {
+      if (!known.has(id)) throw new Error(`the test wallet does not know chain ${id}`);
+      chainId = id;
+      await page.evaluate(`window.__tcTestWalletEmit("chainChanged", ${JSON.stringify(numberToHex(id))})`);
+    },
   };
 
   async function forward(method: string, params: unknown[]): Promise<Reply> {
@@ -163,6 +170,7 @@ export async function installTestWallet(
         listeners.get(event)?.delete(fn);
       },
     };
+    window.__tcTestWalletEmit = (event, arg) => listeners.get(event)?.forEach((f) => f(arg));
     const info = Object.freeze({
       uuid: "5b1c7e0a-7c6b-4d7e-9a53-2f1a3b9c0d11",
       name: ${JSON.stringify(TEST_WALLET_NAME)},

@@ -12,6 +12,17 @@ import { GenesisError, genesisToJson, parseGenesis } from "../genesis/schema.js"
 import type { Genesis } from "../genesis/schema.js";
 import { TensorchainNode } from "../node/node.js";
 import { runDeployCommand } from "../deploy/command.js";
+import { loadNodeConfig, prepareDataDir, toBftNodeConfig } from "../deploy/node-config.js";
+import { createProtocolExecutionHooks } from "../execution/precompiles/hooks.js";
+import { NodeMetrics, startMetricsServer } from "../metrics/node-metrics.js";
+import type { MetricsServer } from "../metrics/node-metrics.js";
+import { reportNodeMetrics } from "../metrics/node-reporter.js";
+import type { NodeReporter } from "../metrics/node-reporter.js";
+import { bftNodeConfigSchema } from "../node/bft/config.js";
+import type { BftNodeConfig } from "../node/bft/config.js";
+import { startBftNode } from "../node/bft/validator-main.js";
+import { startBootstrapNode } from "./bootstrap.js";
+import type { BootstrapNodeOptions } from "./bootstrap.js";
 import { runStatusCommand } from "./status.js";
 import { cmdTestnet } from "./testnet.js";
 
@@ -45,16 +56,30 @@ run "tensorchain <command> --help" for the options of a command`,
   --chain-id ID     chain id (default 5522766, "TEN")
   --network NAME    network name
   --block-time MS   target block time in milliseconds (default 1000)`,
-  start: `usage: tensorchain start --data-dir DIR --rpc-port PORT [--rpc-host HOST] [--genesis FILE] [--validator-key FILE] [--dev [--block-time MS]]
+  start: `usage: tensorchain start --config FILE
+       tensorchain start --data-dir DIR --rpc-port PORT [--dev [--block-time MS]] [--genesis FILE] [--validator-key FILE]
+       tensorchain start --data-dir DIR --rpc-port PORT --p2p-port PORT [--bootstrap-peers ADDRS] [--genesis FILE] [--validator-key FILE]
+       tensorchain start --bootstrap --data-dir DIR --p2p-port PORT [--genesis FILE | --chain-id ID] [--peer-ttl SEC] [--rpc-port PORT]
+  (each form also takes [--metrics-port PORT] [--metrics-host HOST])
 
-  --data-dir DIR        node database and (with --dev) generated genesis and key
-  --rpc-port PORT       JSON-RPC port, HTTP and WebSocket (0 = any free port)
-  --rpc-host HOST       interface to listen on (default 127.0.0.1)
-  --genesis FILE        genesis.json (default: DIR/genesis.json)
-  --validator-key FILE  this node's validator key file (default: DIR/validator.json if present)
-  --dev                 on an empty data dir, create a single-validator dev genesis and key;
-                        print the 10 funded dev accounts and their private keys
-  --block-time MS       target block time of a genesis created by --dev (default 1000)`,
+  --config FILE          a node config written by \`tensorchain deploy\` (nodes/<name>/config.json or local.json):
+                         role, data dir, genesis, keys, RPC / p2p / metrics addresses, bootstrap peers
+  --data-dir DIR         node database and (with --dev) generated genesis and key
+  --rpc-port PORT        JSON-RPC port, HTTP and WebSocket (0 = any free port); bootstrap: JSON /stats and /peers
+  --rpc-host HOST        interface to listen on (default 127.0.0.1)
+  --genesis FILE         genesis.json (default: DIR/genesis.json)
+  --validator-key FILE   this node's validator key file (default: DIR/validator.json if present)
+  --dev                  on an empty data dir, create a single-validator dev genesis and key;
+                         print the 10 funded dev accounts and their private keys
+  --block-time MS        target block time of a genesis created by --dev (default 1000)
+  --p2p-port PORT        join a multi-validator network over libp2p on this port (BFT consensus)
+  --p2p-host HOST        p2p interface (default 127.0.0.1; 0.0.0.0 for all)
+  --bootstrap-peers L    comma-separated multiaddrs /ip4/HOST/tcp/PORT/p2p/PEER_ID to dial
+  --bootstrap            run a bootstrap node: only helps others find peers (persistent peer registry)
+  --peer-ttl SEC         bootstrap: forget peers not seen for this long (default 86400)
+  --chain-id ID          bootstrap: the chain id, when no genesis is at hand
+  --metrics-port PORT    serve Prometheus metrics on http://HOST:PORT/metrics (0 = any free port)
+  --metrics-host HOST    metrics interface (default 127.0.0.1)`,
   keys: `usage: tensorchain keys generate --out FILE
        tensorchain keys show FILE`,
 };
@@ -152,11 +177,71 @@ function readGenesisFile(file: string): Genesis {
   return parseGenesis(raw);
 }
 
+/** Waits for SIGINT/SIGTERM, then stops the node (exit status 1 when stopping fails). */
+function untilSignal(stop: () => Promise<void>): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const shutdown = (sig: string) => {
+      console.log(`${sig}: stopping`);
+      stop().then(resolve, (e: unknown) => {
+        console.error(`error while stopping: ${(e as Error).message}`);
+        process.exitCode = 1;
+        resolve();
+      });
+    };
+    process.once("SIGINT", () => shutdown("SIGINT"));
+    process.once("SIGTERM", () => shutdown("SIGTERM"));
+  });
+}
+
+/** `a,b` and repeated flags alike: parseFlags keeps the last value, so lists are comma-separated. */
+function listFlag(flags: Flags, name: string): string[] {
+  return (strFlag(flags, name) ?? "").split(",").filter((x) => x.length > 0);
+}
+
+async function runBootstrap(o: BootstrapNodeOptions): Promise<void> {
+  const b = await startBootstrapNode(o);
+  console.log(`bootstrap node ${b.network.peerId} (chain id ${o.chainId})`);
+  for (const a of b.network.multiaddrs()) console.log(`P2P listening on ${a}`);
+  if (b.statsUrl) console.log(`Stats on ${b.statsUrl}/stats and ${b.statsUrl}/peers`);
+  if (b.metricsUrl) console.log(`Metrics on ${b.metricsUrl}`);
+  await untilSignal(() => b.stop());
+}
+
+async function runNetworkNode(cfg: BftNodeConfig): Promise<void> {
+  const running = await startBftNode(cfg);
+  console.log(`RPC listening on ${running.node.rpcUrl} (HTTP and WebSocket)`);
+  for (const a of running.network.multiaddrs()) console.log(`P2P listening on ${a}`);
+  if (running.metricsUrl) console.log(`Metrics on ${running.metricsUrl}`);
+  console.log(
+    `validator set of height ${running.driver.height}: ${running.driver.validators.validators.length}`,
+  );
+  await untilSignal(() => running.stop());
+}
+
+async function startFromConfig(file: string): Promise<void> {
+  const c = loadNodeConfig(file);
+  prepareDataDir(c);
+  if (c.role !== "bootstrap") return runNetworkNode(toBftNodeConfig(c));
+  return runBootstrap({
+    name: c.name,
+    chainId: readGenesisFile(c.genesis).chainId,
+    dataDir: c.dataDir,
+    host: c.p2p.host,
+    port: c.p2p.port,
+    announce: c.p2p.announce,
+    bootstrapPeers: c.p2p.bootstrapPeers,
+    peerTtlMs: c.p2p.peerTtlMs,
+    metrics: c.metrics.enabled ? { host: c.metrics.host, port: c.metrics.port } : undefined,
+    http: c.rpc.enabled ? { host: c.rpc.host, port: c.rpc.port } : undefined,
+  });
+}
+
 async function cmdStart(args: string[]): Promise<void> {
   const u = USAGE.start;
   const { flags } = parseFlags(
     args,
     {
+      config: "value",
       "data-dir": "value",
       "rpc-port": "value",
       "rpc-host": "value",
@@ -164,14 +249,33 @@ async function cmdStart(args: string[]): Promise<void> {
       "validator-key": "value",
       dev: "bool",
       "block-time": "value",
+      "p2p-port": "value",
+      "p2p-host": "value",
+      "bootstrap-peers": "value",
+      bootstrap: "bool",
+      "peer-ttl": "value",
+      "chain-id": "value",
+      "metrics-port": "value",
+      "metrics-host": "value",
     },
     u,
   );
+  const config = strFlag(flags, "config");
+  if (config !== undefined) {
+    const others = Object.keys(flags).filter((f) => f !== "config");
+    if (others.length > 0)
+      throw new UsageError(`--config replaces the other options (got --${others[0]})`, u);
+    return startFromConfig(config);
+  }
   const dataDir = strFlag(flags, "data-dir");
   if (!dataDir) throw new UsageError("--data-dir is required", u);
   const rpcPort = intFlag(flags, "rpc-port", u, 0, 65535);
-  if (rpcPort === undefined) throw new UsageError("--rpc-port is required", u);
   const rpcHost = strFlag(flags, "rpc-host") ?? "127.0.0.1";
+  const p2pPort = intFlag(flags, "p2p-port", u, 0, 65535);
+  const p2pHost = strFlag(flags, "p2p-host") ?? "127.0.0.1";
+  const metricsPort = intFlag(flags, "metrics-port", u, 0, 65535);
+  const metricsHost = strFlag(flags, "metrics-host") ?? "127.0.0.1";
+  const bootstrapPeers = listFlag(flags, "bootstrap-peers");
   const dev = flags.dev === true;
   mkdirSync(dataDir, { recursive: true });
 
@@ -179,6 +283,46 @@ async function cmdStart(args: string[]): Promise<void> {
   const defaultKey = path.join(dataDir, "validator.json");
   let genesisFile = strFlag(flags, "genesis") ?? defaultGenesis;
   let keyFile = strFlag(flags, "validator-key") ?? (existsSync(defaultKey) ? defaultKey : undefined);
+
+  if (flags.bootstrap === true) {
+    if (p2pPort === undefined) throw new UsageError("--bootstrap needs --p2p-port", u);
+    const chainIdFlag = intFlag(flags, "chain-id", u, 1, 2 ** 32 - 1);
+    if (chainIdFlag === undefined && !existsSync(genesisFile))
+      throw new UsageError(`--bootstrap needs --chain-id or a genesis (${genesisFile})`, u);
+    const ttlSec = intFlag(flags, "peer-ttl", u, 1, 365 * 24 * 3600);
+    return runBootstrap({
+      chainId: chainIdFlag ?? readGenesisFile(genesisFile).chainId,
+      dataDir,
+      host: p2pHost,
+      port: p2pPort,
+      bootstrapPeers,
+      peerTtlMs: ttlSec === undefined ? undefined : ttlSec * 1000,
+      metrics: metricsPort === undefined ? undefined : { host: metricsHost, port: metricsPort },
+      http: rpcPort === undefined ? undefined : { host: rpcHost, port: rpcPort },
+    });
+  }
+  if (rpcPort === undefined) throw new UsageError("--rpc-port is required", u);
+
+  if (p2pPort !== undefined || bootstrapPeers.length > 0) {
+    if (p2pPort === undefined) throw new UsageError("--bootstrap-peers needs --p2p-port", u);
+    if (!existsSync(genesisFile))
+      throw new UsageError(`no genesis at ${genesisFile}: pass --genesis FILE`, u);
+    return runNetworkNode(
+      bftNodeConfigSchema.parse({
+        dataDir,
+        genesis: genesisFile,
+        validatorKey: keyFile,
+        rpcHost,
+        rpcPort,
+        p2pHost,
+        p2pPort,
+        bootstrap: bootstrapPeers,
+        metricsHost,
+        metricsPort,
+      }),
+    );
+  }
+
   if (!existsSync(genesisFile)) {
     if (!dev || flags.genesis)
       throw new UsageError(
@@ -204,15 +348,40 @@ async function cmdStart(args: string[]): Promise<void> {
   if (validator && !isValidator)
     console.error(`warning: ${keyFile} is not a validator of this genesis; following only`);
   if (isValidator && !alone)
-    console.error("warning: multi-validator consensus is not wired into this node yet; following only");
+    console.error(
+      "warning: a multi-validator genesis needs the p2p network: pass --p2p-port and --bootstrap-peers; following only",
+    );
 
+  const metrics =
+    metricsPort === undefined
+      ? undefined
+      : new NodeMetrics({ labels: { node: "dev", chain_id: String(genesis.chainId) } });
+  let reporter: NodeReporter | undefined;
   const node = await TensorchainNode.start({
     dataDir: path.join(dataDir, "db"),
     genesis,
     validator: isValidator ? validator : undefined,
     produceBlocks: isValidator && alone,
     rpc: { host: rpcHost, port: rpcPort },
+    hooks: createProtocolExecutionHooks(genesis.protocol, {
+      onBlockEnd: (block, _result, events) => reporter?.onBlockEnd(block, events),
+    }),
   });
+  let metricsServer: MetricsServer | undefined;
+  if (metrics) {
+    reporter = reportNodeMetrics(metrics, {
+      chain: node.chain,
+      mempool: node.mempool,
+      blockTimeMs: genesis.targetBlockTimeMs,
+    });
+    try {
+      metricsServer = await startMetricsServer(metrics, { host: metricsHost, port: metricsPort! });
+    } catch (e) {
+      reporter.stop();
+      await node.stop();
+      throw e;
+    }
+  }
 
   if (dev) {
     console.log("\nAccounts (10,000 TEN each; these keys are public: never use them on a real network)");
@@ -226,18 +395,12 @@ async function cmdStart(args: string[]): Promise<void> {
     `chain id ${genesis.chainId} (${genesis.networkName}) · head #${node.chain.head.header.number} · secp256k1 ${secp256k1Backend}`,
   );
   console.log(`RPC listening on ${node.rpcUrl} (HTTP and WebSocket)`);
+  if (metricsServer) console.log(`Metrics on ${metricsServer.url}`);
 
-  await new Promise<void>((resolve) => {
-    const shutdown = (sig: string) => {
-      console.log(`${sig}: stopping`);
-      node.stop().then(resolve, (e: unknown) => {
-        console.error(`error while stopping: ${(e as Error).message}`);
-        process.exitCode = 1;
-        resolve();
-      });
-    };
-    process.once("SIGINT", () => shutdown("SIGINT"));
-    process.once("SIGTERM", () => shutdown("SIGTERM"));
+  await untilSignal(async () => {
+    reporter?.stop();
+    await metricsServer?.close();
+    await node.stop();
   });
 }
 

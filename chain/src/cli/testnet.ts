@@ -18,6 +18,7 @@ import { generateValidatorKeys, writeValidatorKeys } from "../genesis/keys.js";
 import type { ValidatorKeys } from "../genesis/keys.js";
 import { genesisToJson, parseGenesis } from "../genesis/schema.js";
 import { loadOrCreateNodeKey } from "../network/identity.js";
+import type { ProtocolParams } from "../protocol/params.js";
 
 export class TestnetError extends Error {
   constructor(message: string) {
@@ -59,6 +60,8 @@ export interface TestnetOptions {
   blockTimeMs?: number;
   /** Base propose timeout passed to every node. */
   timeoutProposeMs?: number;
+  /** Protocol parameters of a new genesis (default: devnet ones). */
+  protocol?: ProtocolParams;
 }
 
 /** Write (or reuse) genesis, keys and p2p identities; return how to start each node. */
@@ -82,6 +85,7 @@ export async function prepareTestnet(o: TestnetOptions): Promise<TestnetPlan> {
       dev: o.dev ?? true,
       targetBlockTimeMs: o.blockTimeMs,
       networkName: "testnet",
+      protocol: o.protocol,
     });
     writeFileSync(genesisFile, JSON.stringify(genesisToJson(g), null, 2) + "\n");
   }

@@ -9,9 +9,17 @@ import {
   makeDuplicateVoteEvidence,
   verifyDuplicateVoteEvidence,
 } from "./evidence.js";
+import { decodeHeaderExtra, encodeHeaderExtra } from "./header-extra.js";
 import { KeySigner, nativeVerifier } from "./signer.js";
 import type { Hex, Vote } from "./types.js";
-import { ConsensusEncodingError, bytesToHex, keccak256, makeValidatorSet, voteDigest } from "./types.js";
+import {
+  ConsensusEncodingError,
+  bytesToHex,
+  encodeCommitCertificate,
+  keccak256,
+  makeValidatorSet,
+  voteDigest,
+} from "./types.js";
 
 const CHAIN = 5n;
 const keys = [1, 2].map((i) => new KeySigner(keccak256(new Uint8Array([i]))));
@@ -69,5 +77,34 @@ describe("duplicate-vote evidence", () => {
     const enc = encodeEvidence(good);
     const reversed = new Uint8Array([...enc.subarray(enc.length / 2), ...enc.subarray(0, enc.length / 2)]);
     expect(() => decodeEvidence(reversed)).toThrow(ConsensusEncodingError);
+  });
+});
+
+describe("BFT header extra (parent certificate + evidence)", () => {
+  const cert = {
+    height: 2,
+    round: 1,
+    blockHash: X,
+    signatures: keys.map((k) => ({ validator: addr(k), signature: vote(k, X).signature })),
+  };
+
+  it("is exactly the certificate without evidence and round-trips with it", () => {
+    expect(encodeHeaderExtra({ certificate: cert, evidence: [] })).toEqual(encodeCommitCertificate(cert));
+    expect(encodeHeaderExtra({ certificate: null, evidence: [] })).toEqual(new Uint8Array(0));
+    const ev = makeDuplicateVoteEvidence(vote(keys[0]!, X), vote(keys[0]!, Y));
+    const bytes = encodeHeaderExtra({ certificate: cert, evidence: [ev] });
+    expect(decodeHeaderExtra(bytes)).toEqual({ certificate: cert, evidence: [ev] });
+    expect(decodeHeaderExtra(new Uint8Array(0))).toEqual({ certificate: null, evidence: [] });
+  });
+
+  it("rejects truncated, trailing and non-canonical evidence bytes", () => {
+    const ev = makeDuplicateVoteEvidence(vote(keys[0]!, X), vote(keys[0]!, Y));
+    const bytes = encodeHeaderExtra({ certificate: cert, evidence: [ev] });
+    expect(() => decodeHeaderExtra(bytes.subarray(0, bytes.length - 1))).toThrow(ConsensusEncodingError);
+    expect(() => decodeHeaderExtra(new Uint8Array([...bytes, 0]))).toThrow(ConsensusEncodingError);
+    expect(() => decodeHeaderExtra(new Uint8Array([...encodeCommitCertificate(cert), 7]))).toThrow(
+      ConsensusEncodingError,
+    );
+    expect(() => encodeHeaderExtra({ certificate: null, evidence: [ev] })).toThrow(ConsensusEncodingError);
   });
 });

@@ -1,7 +1,8 @@
 // Parallel sender recovery for whole blocks (geth's "sender cacher"): signature recovery is
 // ~75% of the cost of admitting or re-executing a transaction and is embarrassingly parallel.
-// A small pool of worker threads (recover-worker.mjs) takes batches; single transactions
-// (eth_sendRawTransaction) keep the synchronous native path, whose latency is lower.
+// A small pool of worker threads (recover-worker.mjs) takes batches: blocks, and the
+// eth_sendRawTransaction calls of one turn of the event loop (recoverOne); a lone transaction
+// keeps the synchronous native path, whose latency is lower.
 import os from "node:os";
 import { Worker } from "node:worker_threads";
 import { recoverPublicKey, secp256k1Backend } from "./secp256k1.js";
@@ -17,6 +18,11 @@ const IN = 97;
 const OUT = 64;
 /** Below this many signatures a batch is recovered inline: messaging would cost more. */
 const MIN_PARALLEL = 64;
+/**
+ * Single recoveries (recoverOne) gathered in one turn of the event loop go to a worker from
+ * this many on; fewer (a wallet sending one transaction) are recovered inline, at lower latency.
+ */
+const MIN_OFFLOAD = 8;
 
 export class RecoverPool {
   private readonly workers: Worker[] = [];
@@ -73,12 +79,12 @@ export class RecoverPool {
 
   /**
    * Recover one signature off this thread (eth_sendRawTransaction): requests arriving in the
-   * same turn of the event loop go to the next worker as one batch, so concurrent clients'
-   * recoveries run in parallel while this thread parses and admits transactions.
+   * same turn of the event loop (a JSON-RPC batch, concurrent clients) go to the next worker as
+   * one batch, so their recoveries run on another core while this thread parses and admits
+   * transactions (the RPC server pools them in order meanwhile: RpcBackend.sendRawTransaction).
    */
   recoverOne(req: RecoverRequest): Promise<Uint8Array | undefined> {
-    // With a single worker (two cores) the hop costs latency and buys nothing measurable.
-    if (this.workers.length < 2) return Promise.resolve(recoverInline(req));
+    if (this.workers.length === 0) return Promise.resolve(recoverInline(req));
     return new Promise((resolve) => {
       this.queue.push({ req, resolve });
       if (!this.flushScheduled) {
@@ -93,6 +99,10 @@ export class RecoverPool {
     const q = this.queue;
     this.queue = [];
     if (q.length === 0) return;
+    if (q.length < MIN_OFFLOAD) {
+      for (const x of q) x.resolve(recoverInline(x.req));
+      return;
+    }
     const w = this.workers[this.roundRobin++ % this.workers.length]!;
     void this.send(
       w,

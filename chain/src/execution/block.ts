@@ -137,6 +137,15 @@ function decodeLogs(raw: unknown): Log[] {
   }));
 }
 
+/** Storage encoding of a block's block-end logs (ExecutedBlock.blockEndLogs). */
+export function encodeLogList(logs: Log[]): Uint8Array {
+  return RLP.encode(encodeLogs(logs) as unknown as Uint8Array[]);
+}
+
+export function decodeLogList(bytes: Uint8Array): Log[] {
+  return decodeLogs(RLP.decode(bytes));
+}
+
 /** Consensus encoding (EIP-2718 typed receipt envelope) that the receipts root commits to. */
 export function encodeReceiptForRoot(r: Receipt, bloom: Uint8Array): Uint8Array {
   const body = RLP.encode([

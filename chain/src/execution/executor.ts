@@ -33,7 +33,7 @@ import { EMPTY_BLOOM, encodeReceiptForRoot, logsBloom } from "./block.js";
 import type { Log, Receipt } from "./block.js";
 import { BatchedStateManager } from "./state-manager.js";
 import { orderedTrieRoot } from "./trie-root.js";
-import { TrieBatch } from "./trie-batch.js";
+import { TrieBatch, TrieNodeCache } from "./trie-batch.js";
 import { keccak256 } from "../crypto/secp256k1.js";
 
 /** A decoded, signature-checked transaction ready for execution. */
@@ -62,7 +62,14 @@ export interface ExecutedBlock {
   txs: PreparedTx[];
   receipts: Receipt[];
   gasUsed: bigint;
+  /** Bloom of every log of the block: the transactions' and the block-end logs. */
   logsBloom: Uint8Array;
+  /**
+   * Logs of the block-end step (protocol epochs, emission, slashing): not part of any
+   * transaction's receipt nor of the receipts root; committed by the header's logsBloom and
+   * served by eth_getLogs after the transactions' logs (see node/format.ts blockEndTxHash).
+   */
+  blockEndLogs: Log[];
   stateRoot: Uint8Array;
   transactionsRoot: Uint8Array;
   receiptsRoot: Uint8Array;
@@ -92,8 +99,11 @@ export class InvalidBlockError extends Error {
 export interface ExecutionHooks {
   /** Extra precompiles (the protocol's staking / subnet / neuron contracts). */
   precompiles?: CustomPrecompile[];
-  /** Runs after the last transaction of every block, inside the block's checkpoint (epochs, emission). */
-  endBlock?(ctx: { state: MerkleStateManager; env: BlockEnv }): Promise<void>;
+  /**
+   * Runs after the last transaction of every block, inside the block's checkpoint (epochs,
+   * emission). The logs it returns are the block's block-end logs (ExecutedBlock.blockEndLogs).
+   */
+  endBlock?(ctx: { state: MerkleStateManager; env: BlockEnv }): Promise<readonly Log[] | void>;
   /** Called with every EVM the node creates (block execution, eth_call, estimateGas). */
   onEvmCreated?(evm: EVMInterface): void;
 }
@@ -132,9 +142,10 @@ function makeBlockchain(
 }
 
 /**
- * A state manager over the node's trie DB. `nodeCacheSize` keeps decoded-path trie nodes in an
- * LRU (the executor's: the upper levels of the account trie are read by every lookup of an
- * account that is not in the account cache, e.g. every fresh transfer recipient).
+ * A state manager over the node's trie DB. `nodeCacheSize` keeps trie nodes in memory (the
+ * executor's: the upper levels of the account trie are read by every lookup of an account
+ * that is not in the account cache, e.g. every fresh transfer recipient): encoded in the MPT's
+ * LRU, decoded for the batched walks (TrieNodeCache).
  */
 export function openStateManager(
   common: Common,
@@ -151,7 +162,9 @@ export function openStateManager(
     common,
     cacheSize: nodeCacheSize,
   });
-  return new BatchedStateManager({ common, trie, caches: cached ? new Caches() : undefined });
+  const state = new BatchedStateManager({ common, trie, caches: cached ? new Caches() : undefined });
+  if (nodeCacheSize > 0) state.nodeCache = new TrieNodeCache(nodeCacheSize);
+  return state;
 }
 
 /** The EthereumJS block object runTx needs for the environment (coinbase, base fee, ...). */
@@ -256,6 +269,7 @@ export class Executor {
     const receipts: Receipt[] = [];
     const rejected: { tx: PreparedTx; reason: string }[] = [];
     const bloom = new Uint8Array(256);
+    const blockEndLogs: Log[] = [];
     const coinbase = new Address(env.coinbase);
     let gasUsed = 0n;
     let ejsBlock: EjsBlock | undefined;
@@ -292,7 +306,8 @@ export class Executor {
         included.push(p);
       }
       await this.flushOverlay();
-      if (this.hooks.endBlock) await this.hooks.endBlock({ state, env });
+      if (this.hooks.endBlock) blockEndLogs.push(...((await this.hooks.endBlock({ state, env })) ?? []));
+      if (blockEndLogs.length > 0) logsBloom(blockEndLogs, bloom);
       t1 = performance.now();
       await state.commit(); // checkpoint count back to 0: flushes the caches into the trie once
       stateRoot = await state.getStateRoot();
@@ -314,6 +329,7 @@ export class Executor {
       receipts,
       gasUsed,
       logsBloom: bloom,
+      blockEndLogs,
       stateRoot,
       transactionsRoot,
       receiptsRoot,
@@ -369,10 +385,13 @@ export class Executor {
     if (addresses.length < 16) return;
     const trie = (this.state as unknown as { _trie: MerklePatriciaTrie })._trie;
     const db = trie.database();
-    const values = await new TrieBatch({
-      get: async (h) => (await db.get(h)) ?? undefined,
-      put: () => {},
-    }).getMany(
+    const values = await new TrieBatch(
+      {
+        get: async (h) => (await db.get(h)) ?? undefined,
+        put: () => {},
+      },
+      (this.state as BatchedStateManager).nodeCache,
+    ).getMany(
       trie.root(),
       addresses.map((a) => keccak256(a.bytes)),
     );

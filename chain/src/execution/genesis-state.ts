@@ -10,6 +10,9 @@ import type { Genesis } from "../genesis/schema.js";
 import { EMPTY_BLOOM, EMPTY_TRIE_ROOT, ZERO_HASH, hashHeader } from "./block.js";
 import type { Block, BlockHeader } from "./block.js";
 import { openStateManager } from "./executor.js";
+import { PRECOMPILES } from "../protocol/params.js";
+import { stateManagerPort } from "../protocol/state/port.js";
+import { ProtocolStore } from "../protocol/state/store.js";
 
 /** Identity of a genesis file: keccak256 of its canonical JSON. */
 export function genesisId(g: Genesis): Uint8Array {
@@ -28,6 +31,7 @@ export async function buildGenesisBlock(
     await state.putAccount(address, new Account(0n, a.balance));
     if (a.code && a.code !== "0x") await state.putCode(address, hexToBytes(a.code));
   }
+  await registerGenesisValidators(g, state);
   await state.commit();
   const stateRoot = await state.getStateRoot();
   const header: BlockHeader = {
@@ -46,4 +50,23 @@ export async function buildGenesisBlock(
     baseFeePerGas: g.initialBaseFee,
   };
   return { header, hash: hashHeader(header), txs: [], senders: [], txHashes: [] };
+}
+
+/**
+ * The genesis validators in the staking state, as if each hotkey had staked on itself
+ * (coldkey = hotkey) and registered its consensus key: the stake is held by the staking
+ * precompile, so the consensus set, voting power and slashing all read the protocol state.
+ * The consensus set of height 1 is recorded as the genesis validators.
+ */
+async function registerGenesisValidators(g: Genesis, state: ReturnType<typeof openStateManager>): Promise<void> {
+  const store = new ProtocolStore(stateManagerPort(state), g.protocol, 0, BigInt(g.genesisTime));
+  for (const v of g.validators) {
+    await store.mint(PRECOMPILES.staking, v.stake);
+    await store.addStake({ sender: v.hotkey, value: v.stake }, v.hotkey);
+    await store.registerValidator({ sender: v.hotkey, value: 0n }, v.consensusPublicKey);
+  }
+  await store.recordConsensusSet(
+    g.validators.map((v) => v.hotkey),
+    1,
+  );
 }

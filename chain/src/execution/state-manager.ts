@@ -2,12 +2,16 @@
 // with one batched trie update (trie-batch.ts) instead of one MPT.put per account. Code and
 // storage are flushed by the library as before; only the account-trie writes are collected.
 import { MerkleStateManager } from "@ethereumjs/statemanager";
+import { bytesToUnprefixedHex } from "@ethereumjs/util";
 import type { BatchDBOp } from "@ethereumjs/util";
 import { keccak256 } from "../crypto/secp256k1.js";
 import { TrieBatch } from "./trie-batch.js";
-import type { TrieChange } from "./trie-batch.js";
+import type { TrieChange, TrieNodeCache } from "./trie-batch.js";
 
 export class BatchedStateManager extends MerkleStateManager {
+  /** Decoded account-trie nodes kept across flushes (the executor's state; see TrieNodeCache). */
+  nodeCache: TrieNodeCache | undefined;
+
   override async flush(): Promise<void> {
     const trie = this._trie;
     const changes: TrieChange[] = [];
@@ -31,11 +35,20 @@ export class BatchedStateManager extends MerkleStateManager {
     if (changes.length === 0) return;
     const db = trie.database();
     const ops: BatchDBOp<Uint8Array, Uint8Array>[] = [];
-    const root = await new TrieBatch({
-      get: async (hash) => (await db.get(hash)) ?? undefined,
-      put: (hash, encoded) => ops.push({ type: "put", key: hash, value: encoded }),
-    }).apply(trie.root(), changes);
+    const root = await new TrieBatch(
+      {
+        get: async (hash) => (await db.get(hash)) ?? undefined,
+        put: (hash, encoded) => ops.push({ type: "put", key: hash, value: encoded }),
+      },
+      this.nodeCache,
+    ).apply(trie.root(), changes);
     await db.batch(ops);
+    // The next block walks these very nodes (the upper levels of the trie are rewritten by
+    // every block): keep them in the trie's node cache, which a batch does not fill, so that
+    // execution does not wait on LevelDB reads (each one a turn of the event loop, shared
+    // with RPC admission).
+    const cache = (db as unknown as { _cache?: { set(k: string, v: Uint8Array): void } })._cache;
+    if (cache) for (const op of ops) cache.set(bytesToUnprefixedHex(op.key), op.value!);
     trie.root(root);
   }
 }

@@ -113,22 +113,54 @@ function refRaw(r: Ref): Uint8Array | NestedUint8Array {
   return "hash" in r ? r.hash : rawOf(r.node);
 }
 
+/** Map key of a node hash (latin1: one char per byte, no copy of the bytes). */
+function hashKey(h: Uint8Array): string {
+  return Buffer.from(h.buffer, h.byteOffset, h.length).toString("latin1");
+}
+
+/**
+ * Decoded nodes by hash, kept across batches (one per state: the executor's). Nodes are
+ * immutable values, so sharing them is safe. Every block rewrites the upper levels of the
+ * trie and the next block walks exactly those: with this cache, neither the prefetch walk nor
+ * the flush reads or RLP-decodes them again. Oldest entries are dropped first.
+ */
+export class TrieNodeCache {
+  private readonly map = new Map<string, Node>();
+
+  constructor(private readonly max: number) {}
+
+  get(key: string): Node | undefined {
+    return this.map.get(key);
+  }
+
+  set(key: string, node: Node): void {
+    if (this.map.size >= this.max) this.map.delete(this.map.keys().next().value!);
+    this.map.set(key, node);
+  }
+}
+
 export class TrieBatch {
   private readonly io: TrieNodeIO;
   /** Nodes created during this batch, by hash: io.put may not be readable until the batch is written. */
   private readonly fresh = new Map<string, Node>();
 
-  constructor(io: TrieNodeIO) {
+  constructor(
+    io: TrieNodeIO,
+    private readonly cache?: TrieNodeCache,
+  ) {
     this.io = io;
   }
 
   private async load(r: Ref): Promise<Node> {
     if ("node" in r) return r.node;
-    const made = this.fresh.get(Buffer.from(r.hash).toString("hex"));
-    if (made) return made;
+    const key = hashKey(r.hash);
+    const known = this.fresh.get(key) ?? this.cache?.get(key);
+    if (known) return known;
     const enc = await this.io.get(r.hash);
     if (!enc) throw new Error(`missing trie node ${Buffer.from(r.hash).toString("hex")}`);
-    return decodeRaw(RLP.decode(enc) as NestedUint8Array);
+    const node = decodeRaw(RLP.decode(enc) as NestedUint8Array);
+    this.cache?.set(key, node);
+    return node;
   }
 
   /** Store a new node; returns how its parent refers to it. */
@@ -137,7 +169,9 @@ export class TrieBatch {
     if (enc.length < 32) return { node: n };
     const hash = keccak256(enc);
     this.io.put(hash, enc);
-    this.fresh.set(Buffer.from(hash).toString("hex"), n);
+    const key = hashKey(hash);
+    this.fresh.set(key, n);
+    this.cache?.set(key, n);
     return { hash };
   }
 
@@ -231,6 +265,7 @@ export class TrieBatch {
     const enc = RLP.encode(rawOf(node));
     const hash = keccak256(enc);
     this.io.put(hash, enc);
+    this.cache?.set(hashKey(hash), node);
     return hash;
   }
 

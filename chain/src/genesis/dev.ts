@@ -1,6 +1,7 @@
 // Genesis files for local networks: `start --dev` (one validator, dev accounts funded) and
 // `tensorchain genesis` (N validators with fresh keys).
 import { TEN } from "../protocol/params.js";
+import type { ProtocolParams } from "../protocol/params.js";
 import { deriveAccounts } from "../crypto/dev-accounts.js";
 import type { ValidatorKeys } from "./keys.js";
 import { loadPredeploys } from "./predeploys.js";
@@ -20,6 +21,8 @@ export interface LocalGenesisOptions {
   dev: boolean;
   genesisTime?: number;
   targetBlockTimeMs?: number;
+  /** Protocol parameters (default: devnet ones when `dev`, else the defaults). */
+  protocol?: ProtocolParams;
 }
 
 export async function buildLocalGenesis(o: LocalGenesisOptions): Promise<Genesis> {
@@ -51,5 +54,6 @@ export async function buildLocalGenesis(o: LocalGenesisOptions): Promise<Genesis
     accounts: [...accounts.values()],
     targetBlockTimeMs: o.targetBlockTimeMs,
     dev: o.dev,
+    protocol: o.protocol,
   });
 }

@@ -53,6 +53,8 @@ export class NodeMetrics {
   private readonly syncState: Gauge;
   private readonly syncTarget: Gauge;
   private readonly lastBlockTimestamp: Gauge;
+  private readonly peersKnown: Gauge;
+  private readonly peerRequests: Gauge;
 
   constructor(opts: NodeMetricsOptions = {}) {
     const p = opts.prefix ?? "tensorchain_";
@@ -134,6 +136,16 @@ export class NodeMetrics {
       help: "Timestamp (unix seconds) of the latest committed block header",
       registers: r,
     });
+    this.peersKnown = new Gauge({
+      name: `${p}bootstrap_known_peers`,
+      help: "Peers in a bootstrap node's registry (seen within the TTL)",
+      registers: r,
+    });
+    this.peerRequests = new Gauge({
+      name: `${p}bootstrap_peer_requests`,
+      help: "Peer-list requests a bootstrap node has answered since it started",
+      registers: r,
+    });
     // Known label values start at 0 so dashboards and alerts see the series before the first event.
     for (const reason of ["double_sign", "downtime"] satisfies SlashReason[]) this.slashes.inc({ reason }, 0);
     this.onSync("synced");
@@ -157,6 +169,17 @@ export class NodeMetrics {
     }
     if (finalityLatencyMs >= 0) this.finality.observe(finalityLatencyMs / 1000);
     if (timestampSec !== undefined) this.lastBlockTimestamp.set(timestampSec);
+  }
+
+  /** The head at start-up (not a commit: counters stay as they are). */
+  onHead(height: number | bigint, timestampSec: number): void {
+    this.height.set(Number(height));
+    this.lastBlockTimestamp.set(timestampSec);
+  }
+
+  /** Finality latency measured by the consensus engine (start of the height → commit certificate). */
+  onFinality(latencyMs: number): void {
+    if (latencyMs >= 0) this.finality.observe(latencyMs / 1000);
   }
 
   onRound(round: number): void {
@@ -186,6 +209,12 @@ export class NodeMetrics {
     if (targetHeight !== undefined) this.syncTarget.set(Number(targetHeight));
   }
 
+  /** Bootstrap node: registry size and peer-list requests answered so far. */
+  onBootstrapStats(knownPeers: number, requestsServed: number): void {
+    this.peersKnown.set(knownPeers);
+    this.peerRequests.set(requestsServed);
+  }
+
   /** The exposition text (Prometheus text format 0.0.4). */
   metrics(): Promise<string> {
     return this.registry.metrics();
@@ -203,10 +232,19 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-/** Serves `GET /metrics` (and `GET /healthz`) for one NodeMetrics on its own port. */
+/**
+ * Serves `GET /metrics` (and `GET /healthz`) for one NodeMetrics on its own port. `json` adds
+ * read-only JSON routes (a bootstrap node's `/stats` and `/peers`).
+ */
 export async function startMetricsServer(
   metrics: NodeMetrics,
-  opts: { port: number; host?: string },
+  opts: {
+    port: number;
+    host?: string;
+    json?: Record<string, () => unknown>;
+    /** Refreshes sampled gauges right before each scrape. */
+    beforeScrape?: () => void;
+  },
 ): Promise<MetricsServer> {
   const host = opts.host ?? "127.0.0.1";
   const server: Server = createServer((req, res) => {
@@ -219,10 +257,16 @@ export async function startMetricsServer(
       res.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
       return;
     }
+    const json = opts.json?.[url!];
+    if (json) {
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(json()) + "\n");
+      return;
+    }
     if (url !== "/metrics") {
       res.writeHead(404, { "content-type": "text/plain" }).end("not found: try /metrics\n");
       return;
     }
+    opts.beforeScrape?.();
     metrics.metrics().then(
       (text) =>
         res

@@ -28,6 +28,7 @@ import {
 } from "./errors.js";
 import { loadOrCreateNodeKey } from "./identity.js";
 import { PeerRegistry } from "./peer-registry.js";
+import type { RegistryEntry } from "./peer-registry.js";
 import { PeerScorer, type PeerScoreInfo } from "./peer-scores.js";
 import { GOSSIP_KINDS, gossipTopics, protocolIds, type GossipKind, type ProtocolIds } from "./topics.js";
 import {
@@ -638,6 +639,11 @@ export class Network extends EventEmitter<NetworkEvents> {
       gossip: { ...this.counters.gossip },
       banned: this.scorer.banned().length,
     };
+  }
+
+  /** Bootstrap mode: the registry's fresh peers with last-seen times (ms since epoch); [] otherwise. */
+  knownPeers(): RegistryEntry[] {
+    return this.registry?.snapshot() ?? [];
   }
 
   private penalize(peerId: string, reason: string): void {

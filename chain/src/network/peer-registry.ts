@@ -89,6 +89,14 @@ export class PeerRegistry {
     return out;
   }
 
+  /** Fresh entries with their last-seen times, most recently seen first (statistics). */
+  snapshot(): RegistryEntry[] {
+    return [...this.entries.values()]
+      .reverse()
+      .filter((e) => !this.isStale(e))
+      .map((e) => ({ ...e, addrs: [...e.addrs] }));
+  }
+
   /** Removes entries not seen within the TTL; returns how many were dropped. */
   dropStale(): number {
     let dropped = 0;

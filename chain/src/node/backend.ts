@@ -497,7 +497,7 @@ export class NodeBackend implements RpcBackend {
 
   // ---------------------------------------------------------------- transactions
 
-  async sendRawTransaction(raw: Hex): Promise<Hex> {
+  async sendRawTransaction(raw: Hex, admitAfter?: Promise<unknown>): Promise<Hex> {
     let bytes: Uint8Array;
     try {
       bytes = hexToBytes(raw);
@@ -506,6 +506,7 @@ export class NodeBackend implements RpcBackend {
     }
     try {
       const p = await prepareTxAsync(bytes, this.chain.txCommon, this.chain.recoverPool);
+      await admitAfter;
       return await this.o.mempool.add(p);
     } catch (e) {
       if (e instanceof TxDecodeError || e instanceof MempoolError) throw new TxRejectedError(e.message);
@@ -544,11 +545,14 @@ export class NodeBackend implements RpcBackend {
     const out: RpcLog[] = [];
     const limit = filter.maxResults ?? MAX_LOGS;
     for (const b of blocks) {
-      if (b.txs.length === 0 || !bloomMayMatch(b.header.logsBloom, addresses, topics)) continue;
+      // The header bloom covers the transactions' and the block-end logs: empty, nothing to read.
+      if (isEmptyBloom(b.header.logsBloom) || !bloomMayMatch(b.header.logsBloom, addresses, topics)) continue;
       const receipts = (await this.chain.store.getReceipts(b.hash)) ?? [];
+      // The block-end logs come last, as the logs of a pseudo-transaction at index txs.length.
+      const perTx = [...receipts.map((r) => r.logs), await this.chain.store.getBlockEndLogs(b.hash)];
       let logIndex = 0;
-      for (let i = 0; i < receipts.length; i++) {
-        for (const log of receipts[i]!.logs) {
+      for (let i = 0; i < perTx.length; i++) {
+        for (const log of perTx[i]!) {
           const idx = logIndex++;
           if (addresses && addresses.length && !addresses.includes(bytesToHex(log.address))) continue;
           if (topics && !topicsMatch(log.topics, topics)) continue;
@@ -574,10 +578,11 @@ export class NodeBackend implements RpcBackend {
   // ---------------------------------------------------------------- events
 
   onNewHead(cb: (header: RpcBlock, logs: RpcLog[]) => void): () => void {
-    return this.chain.onCommit(({ block, receipts }) => {
+    return this.chain.onCommit(({ block, receipts, blockEndLogs }) => {
       const logs: RpcLog[] = [];
       let idx = 0;
       receipts.forEach((r, i) => r.logs.forEach((l) => logs.push(formatLog(l, block, i, idx++))));
+      for (const l of blockEndLogs) logs.push(formatLog(l, block, receipts.length, idx++));
       cb(formatHeader(block), logs);
     });
   }
@@ -599,6 +604,11 @@ function bloomBits(v: Uint8Array): [number, number][] {
 
 function bloomHas(bloom: Uint8Array, v: Uint8Array): boolean {
   return bloomBits(v).every(([byte, mask]) => (bloom[byte]! & mask) !== 0);
+}
+
+function isEmptyBloom(bloom: Uint8Array): boolean {
+  for (let i = 0; i < bloom.length; i++) if (bloom[i] !== 0) return false;
+  return true;
 }
 
 function bloomMayMatch(

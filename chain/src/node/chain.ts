@@ -12,7 +12,7 @@ import { MerkleStateManager } from "@ethereumjs/statemanager";
 import { bytesToHex, concatBytes, equalsBytes } from "@ethereumjs/util";
 import { keccak256 } from "../crypto/secp256k1.js";
 import { hashHeader, nextBaseFee } from "../execution/block.js";
-import type { Block, BlockHeader, Receipt } from "../execution/block.js";
+import type { Block, BlockHeader, Log, Receipt } from "../execution/block.js";
 import { Executor, InvalidBlockError, openStateManager } from "../execution/executor.js";
 import type { BlockEnv, ExecutedBlock, ExecutionHooks, PreparedTx } from "../execution/executor.js";
 import { buildGenesisBlock, genesisId } from "../execution/genesis-state.js";
@@ -27,7 +27,15 @@ import { OverlayDB } from "../storage/trie-store.js";
 export interface CommittedBlock {
   block: Block;
   receipts: Receipt[];
+  /** Logs of the block-end step (ExecutedBlock.blockEndLogs). */
+  blockEndLogs: Log[];
 }
+
+/**
+ * Transactions this node has already decoded and whose senders it recovered (its mempool), by
+ * transaction hash: applyBlock reuses them instead of recovering every signature again.
+ */
+export type KnownTxLookup = (hash: Uint8Array) => PreparedTx | undefined;
 
 /** A block built by proposeBlock or checked by applyBlock, ready for commitBlock. */
 export interface ExecutedCandidate {
@@ -191,8 +199,11 @@ export class Chain {
     return { block: this.toBlock(executed), executed };
   }
 
-  /** Re-execute a block proposed by another validator; throws InvalidBlockError if it does not check out. */
-  async applyBlock(block: Block): Promise<ExecutedCandidate> {
+  /**
+   * Re-execute a block proposed by another validator; throws InvalidBlockError if it does not
+   * check out. `known`: already-verified transactions to reuse (matched by hash, then by bytes).
+   */
+  async applyBlock(block: Block, known?: KnownTxLookup): Promise<ExecutedCandidate> {
     const parent = this.head;
     const h = block.header;
     if (!equalsBytes(h.parentHash, parent.hash) || h.number !== parent.header.number + 1n) {
@@ -205,7 +216,7 @@ export class Chain {
     if (h.baseFeePerGas !== nextBaseFee(parent.header)) throw new InvalidBlockError("wrong base fee");
     let txs: PreparedTx[];
     try {
-      txs = await prepareTxs(block.txs, this.txCommon, this.recoverPool);
+      txs = await this.prepareBlockTxs(block, known);
     } catch (e) {
       throw new InvalidBlockError(`block ${h.number}: ${(e as Error).message}`);
     }
@@ -242,11 +253,35 @@ export class Chain {
     return { block: mine, executed };
   }
 
+  /** Decode a block's transactions and recover their senders, except those `known` already holds. */
+  private async prepareBlockTxs(block: Block, known?: KnownTxLookup): Promise<PreparedTx[]> {
+    const raws = block.txs;
+    if (!known) return prepareTxs(raws, this.txCommon, this.recoverPool);
+    const out = new Array<PreparedTx>(raws.length);
+    const missing: number[] = [];
+    for (let i = 0; i < raws.length; i++) {
+      const hash = block.txHashes[i];
+      const p = hash && known(hash);
+      // The bytes decide: a block whose txHashes do not match its txs only loses the shortcut.
+      if (p && equalsBytes(p.raw, raws[i]!)) out[i] = p;
+      else missing.push(i);
+    }
+    if (missing.length > 0) {
+      const prepared = await prepareTxs(
+        missing.map((i) => raws[i]!),
+        this.txCommon,
+        this.recoverPool,
+      );
+      missing.forEach((i, k) => (out[i] = prepared[k]!));
+    }
+    return out;
+  }
+
   /** Persist an executed candidate atomically and make it the head. */
   async commitBlock(c: ExecutedCandidate): Promise<void> {
     await this.exclusive(async () => {
       try {
-        await this.store.commitBlock(c.block, c.executed.receipts);
+        await this.store.commitBlock(c.block, c.executed.receipts, undefined, c.executed.blockEndLogs);
       } catch (e) {
         await this.executor.discard(c.executed);
         this.store.trie.discardPending();
@@ -255,7 +290,7 @@ export class Chain {
       this.executor.committed(c.executed);
       this.headView = this.openView(c.block.header.stateRoot);
     });
-    const committed = { block: c.block, receipts: c.executed.receipts };
+    const committed = { block: c.block, receipts: c.executed.receipts, blockEndLogs: c.executed.blockEndLogs };
     for (const cb of this.listeners) cb(committed);
   }
 

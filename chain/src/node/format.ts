@@ -14,6 +14,7 @@ import {
   logsBloom,
 } from "../execution/block.js";
 import type { Block, Receipt } from "../execution/block.js";
+import { keccak256 } from "../crypto/secp256k1.js";
 import type { Address, Hex, RpcBlock, RpcLog, RpcReceipt, RpcTransaction } from "../rpc/backend.js";
 
 const q = (n: bigint | number): Hex => (typeof n === "number" ? intToHex(n) : bigIntToHex(n));
@@ -126,6 +127,22 @@ export function formatTx(
   return out;
 }
 
+const BLOCK_END_TAG = new TextEncoder().encode("tensorchain-block-end");
+
+/**
+ * The transactionHash under which a block's block-end logs (protocol epochs, emission,
+ * slashing: ExecutedBlock.blockEndLogs) are served: keccak256("tensorchain-block-end" ‖ block
+ * hash), a pseudo-transaction at index = the block's transaction count that is in no
+ * transaction list and has no receipt (as Polygon serves its state-sync logs).
+ */
+export function blockEndTxHash(blockHash: Uint8Array): Uint8Array {
+  const buf = new Uint8Array(BLOCK_END_TAG.length + blockHash.length);
+  buf.set(BLOCK_END_TAG, 0);
+  buf.set(blockHash, BLOCK_END_TAG.length);
+  return keccak256(buf);
+}
+
+/** Formats a log of transaction `txIndex` of `b`, or of its block-end step when txIndex = the tx count. */
 export function formatLog(
   log: { address: Uint8Array; topics: Uint8Array[]; data: Uint8Array },
   b: Block,
@@ -139,7 +156,7 @@ export function formatLog(
     blockNumber: q(b.header.number),
     blockHash: h(b.hash),
     blockTimestamp: q(b.header.timestamp),
-    transactionHash: h(b.txHashes[txIndex]!),
+    transactionHash: h(txIndex < b.txHashes.length ? b.txHashes[txIndex]! : blockEndTxHash(b.hash)),
     transactionIndex: q(txIndex),
     logIndex: q(logIndex),
     removed: false,

@@ -3,7 +3,7 @@
 import { Address, hexToBytes } from "@ethereumjs/util";
 import { makeCommon } from "../execution/common.js";
 import type { ExecutionHooks } from "../execution/executor.js";
-import type { Genesis } from "../genesis/schema.js";
+import { genesisToJson, type Genesis } from "../genesis/schema.js";
 import type { ValidatorKeys } from "../genesis/keys.js";
 import { Mempool } from "../mempool/mempool.js";
 import { startRpcServer } from "../rpc/server.js";
@@ -58,7 +58,8 @@ export class TensorchainNode {
   static async start(o: NodeOptions): Promise<TensorchainNode> {
     const logger = o.logger ?? consoleLogger;
     const common = makeCommon(o.genesis.chainId);
-    const hooks = o.hooks ?? createProtocolExecutionHooks(o.genesis.protocol);
+    const hooks =
+      o.hooks ?? createProtocolExecutionHooks(o.genesis.protocol, { chainId: BigInt(o.genesis.chainId) });
     const chain = await Chain.open({ dataDir: o.dataDir, genesis: o.genesis, common, hooks });
     const mempool = new Mempool({
       blockGasLimit: o.genesis.blockGasLimit,
@@ -87,6 +88,8 @@ export class TensorchainNode {
         },
       }),
     );
+    // The genesis as served to indexers (prefunded accounts, genesis validators, protocol params).
+    backend.registerMethods({ tensorchain_getGenesis: async () => genesisToJson(o.genesis) });
     const node = new TensorchainNode(chain, mempool, backend, logger);
     try {
       if (o.produceBlocks !== false && o.validator) {

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { runEpoch, type EpochInput } from "./epoch.js";
 import { ONE_BIG, apportion } from "./fixed.js";
 import { prng } from "./test-prng.js";
-import { randomSubnet } from "./test-subnets.js";
+import { plainEpochOutput, randomSubnet } from "./test-subnets.js";
 
 const U16 = 65535n;
 
@@ -110,7 +110,7 @@ describe("optimized epoch = naive BigInt reference", () => {
     const rand = prng(424242);
     for (let k = 0; k < 150; k++) {
       const input = randomSubnet(rand, k < 120 ? 16 : 80);
-      expect(runEpoch(input)).toEqual(referenceEpoch(input));
+      expect(plainEpochOutput(runEpoch(input))).toEqual(referenceEpoch(input));
     }
   });
 });

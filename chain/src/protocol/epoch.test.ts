@@ -67,17 +67,7 @@ const vectorFile = z.object({
   ),
 });
 
-/** Plain, comparable form of an output (typed arrays to arrays). */
-function plain(out: EpochOutput): unknown {
-  return {
-    ownerEmission: out.ownerEmission,
-    unminted: out.unminted,
-    neurons: out.neurons.map((nr) => ({
-      ...nr,
-      bonds: { uids: Array.from(nr.bonds.uids), values: Array.from(nr.bonds.values) },
-    })),
-  };
-}
+const plain = plainEpochOutput;
 
 const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
 const sumBig = (xs: bigint[]): bigint => xs.reduce((a, b) => a + b, 0n);

@@ -1,7 +1,7 @@
 // Random subnets for the epoch's property tests and cross-checks: every field of EpochInput
 // is drawn from a seeded PRNG, including the edge values (kappa 0 and 65535, α 0 and 1,
 // zero stakes, empty rows, all-zero rows, registrations after the last epoch).
-import type { EpochInput, EpochNeuronInput } from "./epoch.js";
+import type { EpochInput, EpochNeuronInput, EpochOutput } from "./epoch.js";
 import { ONE } from "./fixed.js";
 import type { Prng } from "./test-prng.js";
 
@@ -58,5 +58,17 @@ export function randomSubnet(rand: Prng, maxN = 24): EpochInput {
       ownerCutPercent: pick(rand, [18, 18, 0, 100, rand.int(101)]),
     },
     neurons,
+  };
+}
+
+/** Plain, comparable form of an epoch output (the typed bond rows as plain arrays). */
+export function plainEpochOutput(out: EpochOutput): unknown {
+  return {
+    ownerEmission: out.ownerEmission,
+    unminted: out.unminted,
+    neurons: out.neurons.map((nr) => ({
+      ...nr,
+      bonds: { uids: Array.from(nr.bonds.uids), values: Array.from(nr.bonds.values) },
+    })),
   };
 }

@@ -165,7 +165,13 @@ export interface RpcBackend extends BackendEvents {
   maxPriorityFeePerGas(): Promise<bigint>;
   feeHistory(blockCount: bigint, newest: BlockRef, rewardPercentiles?: number[]): Promise<RpcFeeHistory>;
 
-  sendRawTransaction(raw: Hex): Promise<Hex>;
+  /**
+   * Decode, check and pool a signed transaction. `admitAfter`: the transaction may be decoded
+   * and its signature recovered at once, but it enters the pool only once this settles (the
+   * server passes the previous eth_sendRawTransaction of the same batch or connection, so a
+   * sender's nonces arrive in order while their signatures are checked concurrently).
+   */
+  sendRawTransaction(raw: Hex, admitAfter?: Promise<unknown>): Promise<Hex>;
   /** Hashes of transactions currently in the pool (pending first). */
   pendingTransactionHashes(): Hex[];
 

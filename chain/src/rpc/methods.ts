@@ -42,6 +42,8 @@ export interface MethodContext {
   subscriptions: SubscriptionHub;
   /** Set for WebSocket connections only: the target of eth_subscribe notifications. */
   connection?: SubscriberConnection;
+  /** eth_sendRawTransaction only: pool the transaction after this settles (see RpcBackend). */
+  admitAfter?: Promise<unknown>;
 }
 
 type ArgsOf<P extends readonly z.ZodType[]> = { -readonly [K in keyof P]: z.output<P[K]> };
@@ -221,7 +223,7 @@ export const ethMethods = {
 
   eth_sendRawTransaction: method({
     params: [nonEmptyData],
-    handler: (ctx, [raw]) => ctx.backend.sendRawTransaction(raw),
+    handler: (ctx, [raw]) => ctx.backend.sendRawTransaction(raw, ctx.admitAfter),
   }),
 
   eth_getLogs: method({ params: [logFilter], handler: (ctx, [filter]) => queryLogs(ctx, filter) }),

@@ -54,7 +54,7 @@ export interface RpcServer {
 
 type JsonRpcId = string | number | null;
 
-/** Serialises eth_sendRawTransaction calls of one batch/connection, so nonces arrive in order. */
+/** Orders the pool admissions of one batch's/connection's eth_sendRawTransaction calls, so nonces arrive in order. */
 interface SendOrder {
   tail: Promise<unknown>;
 }
@@ -170,13 +170,13 @@ class RpcDispatcher {
     const method = req.method;
     const params = (req.params as unknown[] | undefined) ?? [];
 
-    const run = (): Promise<unknown> => this.invoke(method, params, connection);
     let pending: Promise<unknown>;
     if (method === "eth_sendRawTransaction") {
-      pending = order.tail.then(run, run);
+      // Starts at once (decoding, signature recovery); the backend pools it after the previous one.
+      pending = this.invoke(method, params, connection, order.tail);
       order.tail = pending.catch(() => undefined);
     } else {
-      pending = run();
+      pending = this.invoke(method, params, connection);
     }
 
     let response: string;
@@ -199,11 +199,13 @@ class RpcDispatcher {
     method: string,
     params: unknown[],
     connection?: SubscriberConnection,
+    admitAfter?: Promise<unknown>,
   ): Promise<unknown> {
     const def = lookupMethod(method);
     if (def) {
       const args = parseParams(def, params);
-      const ctx: MethodContext = connection ? { ...this.base, connection } : this.base;
+      const ctx: MethodContext =
+        connection || admitAfter ? { ...this.base, connection, admitAfter } : this.base;
       return def.handler(ctx, args as never);
     }
     const extra = this.base.backend.extraMethods();

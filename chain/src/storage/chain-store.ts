@@ -6,18 +6,27 @@
 // Key layout (one keyspace, first byte = table):
 //   "h" ‖ number(8, BE)  → block hash              "b" ‖ hash → encoded block
 //   "r" ‖ hash           → encoded receipts        "t" ‖ txHash → number(8) ‖ index(4)
+//   "e" ‖ hash           → block-end logs (only when the block has some)
 //   "s" ‖ trie key       → state trie node / code  "H" → head hash   "G" → genesis JSON hash
 import { mkdirSync } from "node:fs";
 import { ClassicLevel } from "classic-level";
 import { bytesToHex } from "@ethereumjs/util";
-import { decodeBlock, decodeReceipts, encodeBlock, encodeReceipts } from "../execution/block.js";
-import type { Block, Receipt } from "../execution/block.js";
+import {
+  decodeBlock,
+  decodeLogList,
+  decodeReceipts,
+  encodeBlock,
+  encodeLogList,
+  encodeReceipts,
+} from "../execution/block.js";
+import type { Block, Log, Receipt } from "../execution/block.js";
 import { TrieNodeStore } from "./trie-store.js";
 
 const P_HASH = 0x68; // h
 const P_BLOCK = 0x62; // b
 const P_RECEIPTS = 0x72; // r
 const P_TX = 0x74; // t
+const P_BLOCK_END_LOGS = 0x65; // e
 const K_HEAD = Uint8Array.of(0x48); // H
 const K_GENESIS = Uint8Array.of(0x47); // G
 
@@ -146,6 +155,12 @@ export class ChainStore {
     return r;
   }
 
+  /** The block-end logs of a block (ExecutedBlock.blockEndLogs); [] when it has none. */
+  async getBlockEndLogs(hash: Uint8Array): Promise<Log[]> {
+    const raw = await this.db.get(prefixed(P_BLOCK_END_LOGS, hash));
+    return raw ? decodeLogList(raw) : [];
+  }
+
   async getTxLocation(txHash: Uint8Array): Promise<TxLocation | undefined> {
     const recent = this.recentTx.get(bytesToHex(txHash));
     if (recent) return recent;
@@ -159,12 +174,18 @@ export class ChainStore {
    * Persist a block, its receipts, tx index entries, the state trie nodes written since the
    * last commit, and the new head, atomically. `genesisId` is written with block 0.
    */
-  async commitBlock(block: Block, receipts: Receipt[], genesisId?: Uint8Array): Promise<void> {
+  async commitBlock(
+    block: Block,
+    receipts: Receipt[],
+    genesisId?: Uint8Array,
+    blockEndLogs: Log[] = [],
+  ): Promise<void> {
     const batch = this.db.batch();
     const n = block.header.number;
     batch.put(prefixed(P_HASH, u64(n)), block.hash);
     batch.put(prefixed(P_BLOCK, block.hash), encodeBlock(block));
     batch.put(prefixed(P_RECEIPTS, block.hash), encodeReceipts(receipts));
+    if (blockEndLogs.length > 0) batch.put(prefixed(P_BLOCK_END_LOGS, block.hash), encodeLogList(blockEndLogs));
     const nb = u64(n);
     const hashes: string[] = [];
     for (let i = 0; i < block.txHashes.length; i++) {

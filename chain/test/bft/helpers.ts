@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { prepareTestnet, spawnValidator } from "../../src/cli/testnet.js";
 import type { TestnetPlan } from "../../src/cli/testnet.js";
+import type { ProtocolParams } from "../../src/protocol/params.js";
 
 const live = new Set<ChildProcess>();
 process.once("exit", () => {
@@ -97,7 +98,15 @@ export interface TestNetwork {
   close(): Promise<void>;
 }
 
-export async function startTestNetwork(n: number, blockTimeMs = 300): Promise<TestNetwork> {
+export async function startTestNetwork(
+  n: number,
+  blockTimeMs = 300,
+  opts: {
+    protocol?: ProtocolParams;
+    /** Extra flags per node index (e.g. the test-only double-sign flag). */
+    args?: Record<number, string[]>;
+  } = {},
+): Promise<TestNetwork> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "tc-bft-"));
   const rpcPorts: number[] = [];
   const p2pPorts: number[] = [];
@@ -112,9 +121,10 @@ export async function startTestNetwork(n: number, blockTimeMs = 300): Promise<Te
     p2pPorts,
     blockTimeMs,
     timeoutProposeMs: 1000,
+    protocol: opts.protocol,
   });
   const nodes = plan.nodes.map((p) => new TestNode(p.index, `http://127.0.0.1:${p.rpcPort}`, p.args));
-  for (const node of nodes) node.start();
+  for (const node of nodes) node.start(opts.args?.[node.index] ?? []);
   return {
     plan,
     nodes,

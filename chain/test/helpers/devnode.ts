@@ -31,6 +31,8 @@ export interface DevNodeOptions {
   dataDir?: string;
   /** Milliseconds to wait for the RPC to come up (default 60 s: tsx compiles on first start). */
   startTimeoutMs?: number;
+  /** More `tensorchain start` options (e.g. ["--metrics-port", "0"]). */
+  extraArgs?: string[];
 }
 
 export interface DevNode {
@@ -79,6 +81,7 @@ export async function startDevNode(opts: DevNodeOptions = {}): Promise<DevNode> 
       String(port),
       "--block-time",
       String(blockTime),
+      ...(opts.extraArgs ?? []),
     ];
     const p = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
     proc = p;

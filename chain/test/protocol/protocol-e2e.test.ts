@@ -1,9 +1,13 @@
-// The subnet protocol end to end against a real `tensorchain start --dev` process, driven with
-// viem as a dApp or worker would: subnet registration and hyperparameters, neuron registration,
-// staking and delegation, axons and models, commit-reveal weights, and the epochs that turn them
-// into incentive, dividends and stake. Epoch results are checked against the pure protocol
-// functions (epoch.ts runEpoch, staking.ts splitDividends) fed with inputs read back from the
-// chain, and protocol state is checked to be part of the state root (eth_getProof).
+// The subnet protocol end to end against a devnet of 4 validators (real processes on loopback,
+// BFT consensus; chain/test/bft/helpers.ts) with short protocol periods in its genesis (tempo 10
+// blocks), driven with viem as a dApp or worker would: subnet registration and hyperparameters,
+// neuron registration, staking and delegation, axons and models, commit-reveal weights, and the
+// epochs that turn them into incentive, dividends and stake. Epoch results are checked to the wei
+// against the pure protocol functions (epoch.ts runEpoch, staking.ts splitDividends) fed with the
+// metagraph read back from the chain before the epoch; the epoch's block-end log is found by
+// eth_getLogs; a reverted call is checked to leave protocol storage (eth_getProof storage roots),
+// the metagraph and balances untouched; protocol state is part of the state root (eth_getProof);
+// and all 4 nodes report the same metagraph and stakes.
 //
 // The steps share one chain and run in order; each `it` depends on the ones before it.
 import {
@@ -14,6 +18,7 @@ import {
   decodeEventLog,
   defineChain,
   http,
+  hexToBytes,
   keccak256,
   toHex,
   type Abi,
@@ -33,18 +38,33 @@ import {
   stakingPrecompile,
   subnetsPrecompile,
 } from "../../../contracts/system-contracts.js";
+import { deriveAccounts } from "../../src/crypto/dev-accounts.js";
+import { blockEndTxHash } from "../../src/node/format.js";
 import { runEpoch, type EpochNeuronInput } from "../../src/protocol/epoch.js";
-import { u16ToFixed } from "../../src/protocol/fixed.js";
-import { DEV_PROTOCOL_PARAMS, HYPERPARAM_BOUNDS, PRECOMPILES, TEN } from "../../src/protocol/params.js";
+import { fixedToU16, u16ToFixed } from "../../src/protocol/fixed.js";
+import {
+  DEV_PROTOCOL_PARAMS,
+  HYPERPARAM_BOUNDS,
+  PRECOMPILES,
+  TEN,
+  type ProtocolParams,
+} from "../../src/protocol/params.js";
 import { currentBurn } from "../../src/protocol/registration.js";
 import { nextEpochBlock } from "../../src/protocol/schedule.js";
 import { STAKING_SLOT, addressKey, mapSlot } from "../../src/protocol/state/slots.js";
 import { splitDividends } from "../../src/protocol/staking.js";
 import { normalizeWeightsU16 } from "../../src/protocol/weights.js";
 import { verifyAccountProof } from "../../src/settlement/light-client.js";
-import { RPC_OPTS, startDevNode, type DevNode } from "../helpers/devnode.js";
+import { startTestNetwork, until, type TestNetwork } from "../bft/helpers.js";
+import { RPC_OPTS } from "../helpers/devnode.js";
 
-const PARAMS = DEV_PROTOCOL_PARAMS;
+/** The test genesis: devnet parameters with periods of a few blocks. */
+const PARAMS: ProtocolParams = {
+  ...DEV_PROTOCOL_PARAMS,
+  unbondingBlocks: 5,
+  rootTempo: 10,
+  subnetDefaults: { ...DEV_PROTOCOL_PARAMS.subnetDefaults, tempo: 10 },
+};
 const STAKING = PRECOMPILES.staking as Address;
 
 const SPEC = {
@@ -88,7 +108,8 @@ interface MetagraphJson {
   parentModelHashes: Hex[];
 }
 
-let node: DevNode;
+let net: TestNetwork;
+let rpcUrl: string;
 let client: PublicClient;
 let chain: Chain;
 let owner: Account; // subnet owner
@@ -122,7 +143,7 @@ async function send(
   args: readonly unknown[],
   opts: { value?: bigint; gas?: bigint } = {},
 ): Promise<TransactionReceipt> {
-  const wallet = createWalletClient({ chain, account: from, transport: http(node.rpcUrl, RPC_OPTS) });
+  const wallet = createWalletClient({ chain, account: from, transport: http(rpcUrl, RPC_OPTS) });
   const hash = await wallet.writeContract({
     address: contract.address,
     abi: contract.abi,
@@ -205,16 +226,58 @@ function positionsMap(s: StakeJson): Map<string, bigint> {
   return new Map(s.positions.map((p) => [p.coldkey.toLowerCase(), BigInt(p.stake)]));
 }
 
+/** Waits until every node has block `n` and returns its hash and state root on each. */
+async function onEveryNode(n: bigint): Promise<{ hash: string; stateRoot: string }[]> {
+  await until(
+    async () => (await Promise.all(net.nodes.map((x) => x.height()))).every((h) => h >= Number(n)),
+    `all nodes at block ${n}`,
+  );
+  return Promise.all(
+    net.nodes.map(async (x) => {
+      const b = await x.rpc<{ hash: string; stateRoot: string }>("eth_getBlockByNumber", [hex(n), false]);
+      return { hash: b.hash, stateRoot: b.stateRoot };
+    }),
+  );
+}
+
+/** Storage root of a precompile account at `block` (eth_getProof), i.e. all of its protocol storage. */
+async function storageRoot(address: Address, block: bigint): Promise<Hex> {
+  return (await rpc<{ storageHash: Hex }>("eth_getProof", [address, [], hex(block)])).storageHash;
+}
+
+/**
+ * The staking slots that addStake/removeStake of the delegator on valHot write (eth_getProof
+ * values, each proof checked against the block's state root).
+ */
+async function stakingSlots(block: bigint): Promise<bigint[]> {
+  const h = addressKey(valHot.address);
+  const c = addressKey(delegator.address);
+  const slots = [
+    mapSlot(STAKING_SLOT.hotkey, h),
+    mapSlot(STAKING_SLOT.totalStake, h),
+    mapSlot(mapSlot(STAKING_SLOT.stake, h), c),
+    mapSlot(STAKING_SLOT.delegators, h),
+    mapSlot(STAKING_SLOT.coldkeyHotkeys, c),
+    mapSlot(STAKING_SLOT.unbonding, c),
+  ].map((x) => toHex(x, { size: 32 }));
+  const proof = await rpc<unknown>("eth_getProof", [STAKING, slots, hex(block)]);
+  const { stateRoot } = await client.getBlock({ blockNumber: block });
+  const account = verifyAccountProof(stateRoot, proof);
+  return slots.map((x) => account.storage.get(x) ?? 0n);
+}
+
 beforeAll(async () => {
-  node = await startDevNode({ blockTimeMs: 250 });
+  net = await startTestNetwork(4, 300, { protocol: PARAMS });
+  rpcUrl = net.nodes[0]!.rpcUrl;
+  await until(async () => (await net.nodes[0]!.heightOrNone()) >= 1, "the network to commit block 1");
   chain = defineChain({
-    id: node.chainId,
-    name: "tensorchain-dev",
+    id: net.plan.chainId,
+    name: "tensorchain-testnet",
     nativeCurrency: { name: "TEN", symbol: "TEN", decimals: 18 },
-    rpcUrls: { default: { http: [node.rpcUrl] } },
+    rpcUrls: { default: { http: [rpcUrl] } },
   });
-  client = createPublicClient({ chain, transport: http(node.rpcUrl, RPC_OPTS), pollingInterval: 50 });
-  const acc = node.accounts.map((a) => privateKeyToAccount(a.privateKey));
+  client = createPublicClient({ chain, transport: http(rpcUrl, RPC_OPTS), pollingInterval: 50 });
+  const acc = deriveAccounts(10).map((a) => privateKeyToAccount(a.privateKey));
   [owner, valCold, valHot, minerCold, miner1, miner2, delegator, outsider] = acc as [
     Account,
     Account,
@@ -228,10 +291,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await node?.stop();
+  await net?.close();
 });
 
-describe("subnet protocol on a real devnet node", () => {
+describe("subnet protocol on a devnet of 4 validator processes", () => {
   it("registers a subnet, paying the lock cost, and decodes NetworkRegistered", async () => {
     const cost = await read<bigint>(subnetsPrecompile, "getLockCost");
     expect(cost).toBe(PARAMS.networkLockStart);
@@ -327,17 +390,37 @@ describe("subnet protocol on a real devnet node", () => {
     expect(await read<bigint>(stakingPrecompile, "getTotalStake", [valHot.address])).toBe(150n * TEN);
   });
 
-  it("a mined, reverted transaction changes nothing but the sender's fee", async () => {
+  it("mined, reverted transactions change nothing but the sender's fee", async () => {
     // The hotkey is on no subnet yet, so no epoch can touch its stake between the two reads.
-    const r = await send(delegator, stakingPrecompile, "removeStake", [valHot.address, 1000n * TEN], {
-      gas: 300_000n,
-    });
-    expect(r.status).toBe("reverted");
-    expect(r.logs).toEqual([]);
-    const before = r.blockNumber - 1n;
-    expect((await balanceAt(delegator, before)) - (await balanceAt(delegator, r.blockNumber))).toBe(fee(r));
-    expect(await stakeOf(valHot.address, r.blockNumber)).toEqual(await stakeOf(valHot.address, before));
-    expect(await balanceAt(STAKING, r.blockNumber)).toBe(await balanceAt(STAKING, before));
+    // (1) A revert with a custom error before any write; (2) addStake out of gas after its
+    // writes: the EVM journal must undo them and return the value.
+    const reverted = [
+      await send(delegator, stakingPrecompile, "removeStake", [valHot.address, 1000n * TEN], {
+        gas: 300_000n,
+      }),
+      await send(delegator, stakingPrecompile, "addStake", [valHot.address], { value: 5n * TEN, gas: 30_000n }),
+    ];
+    const others = [owner, valCold, valHot, minerCold, miner1, miner2, outsider];
+    for (const r of reverted) {
+      expect(r.status).toBe("reverted");
+      expect(r.logs).toEqual([]);
+      const before = r.blockNumber - 1n;
+      const block = await client.getBlock({ blockNumber: r.blockNumber });
+      expect(block.transactions).toEqual([r.transactionHash]); // nothing else touched this block
+      expect((await balanceAt(delegator, before)) - (await balanceAt(delegator, r.blockNumber))).toBe(fee(r));
+      for (const a of others) expect(await balanceAt(a, r.blockNumber)).toBe(await balanceAt(a, before));
+      expect(await stakeOf(valHot.address, r.blockNumber)).toEqual(await stakeOf(valHot.address, before));
+      expect(await balanceAt(STAKING, r.blockNumber)).toBe(await balanceAt(STAKING, before));
+      // Neuron storage is as it was, and so is every staking slot these calls write (the rest of
+      // the staking account holds per-block validator signing records, and the subnets account
+      // the per-block emission accrual: those are compared through the metagraph instead).
+      for (const a of [PRECOMPILES.neurons, PRECOMPILES.metagraph] as Address[])
+        expect(await storageRoot(a, r.blockNumber)).toBe(await storageRoot(a, before));
+      expect(await stakingSlots(r.blockNumber)).toEqual(await stakingSlots(before));
+      const mg = (b: bigint) =>
+        rpc<MetagraphJson>("tensorchain_getMetagraph", [netuid, hex(b)]).then(({ blockNumber: _, ...m }) => m);
+      expect(await mg(r.blockNumber)).toEqual(await mg(before));
+    }
     const args = await expectRevert(
       delegator,
       stakingPrecompile,
@@ -509,34 +592,26 @@ describe("subnet protocol on a real devnet node", () => {
     await waitForBlock(epoch);
     expect((await client.getBlock({ blockNumber: epoch })).transactions).toEqual([]);
 
-    const mgPre = await read<{ lastEpochBlock: bigint; hotkeys: Address[]; n: number }>(
-      metagraphPrecompile,
-      "getMetagraph",
-      [netuid],
-      pre,
-    );
+    // The metagraph as of the block before the epoch (tensorchain_getMetagraph), plus the
+    // weight and bond rows (IMetagraph), are the epoch's whole input.
+    const mgPre = await rpc<MetagraphJson>("tensorchain_getMetagraph", [netuid, hex(pre)]);
     const subnet = await read<{ emissionPerBlock: bigint }>(subnetsPrecompile, "getSubnet", [netuid], pre);
-    const E = (epoch - mgPre.lastEpochBlock) * subnet.emissionPerBlock;
+    const E = (epoch - BigInt(mgPre.lastEpochBlock)) * subnet.emissionPerBlock;
     expect(subnet.emissionPerBlock).toBe(PARAMS.blockEmission); // the only subnet: the whole block emission
     const hotkeys = [valHot.address, miner1.address, miner2.address];
     expect(mgPre.hotkeys).toEqual(hotkeys);
 
     const stakesPre = await Promise.all(hotkeys.map((h) => stakeOf(h, pre)));
+    expect(mgPre.stakes).toEqual(stakesPre.map((x) => x.totalStake));
     const inputs: EpochNeuronInput[] = [];
-    for (let u = 0; u < hotkeys.length; u++) {
-      const n = await read<{ registeredAt: bigint; lastUpdate: bigint; validatorPermit: boolean }>(
-        metagraphPrecompile,
-        "getNeuron",
-        [netuid, u],
-        pre,
-      );
+    for (let u = 0; u < mgPre.n; u++) {
       const [wu, wv] = await read<[number[], number[]]>(metagraphPrecompile, "getWeights", [netuid, u], pre);
       const [bu, bv] = await read<[number[], number[]]>(metagraphPrecompile, "getBonds", [netuid, u], pre);
       inputs.push({
-        stake: BigInt(stakesPre[u]!.totalStake),
-        registeredAt: Number(n.registeredAt),
-        lastUpdate: Number(n.lastUpdate),
-        validatorPermit: n.validatorPermit,
+        stake: BigInt(mgPre.stakes[u]!),
+        registeredAt: Number(mgPre.registeredAt[u]!),
+        lastUpdate: Number(mgPre.lastUpdate[u]!),
+        validatorPermit: mgPre.validatorPermit[u]!,
         weights: { uids: wu, values: wv },
         bonds: { uids: bu, values: bv.map(u16ToFixed) },
       });
@@ -544,7 +619,7 @@ describe("subnet protocol on a real devnet node", () => {
     expect(inputs[uid.val]!.lastUpdate).toBe(Number(revealBlock));
     const predicted = runEpoch({
       currentBlock: Number(epoch),
-      lastEpochBlock: Number(mgPre.lastEpochBlock),
+      lastEpochBlock: Number(BigInt(mgPre.lastEpochBlock)),
       emission: E,
       params: {
         kappa: hp.kappa,
@@ -592,6 +667,15 @@ describe("subnet protocol on a real devnet node", () => {
     expect(rpcMg.dividends[uid.val]!).toBe(65535);
     expect(rpcMg.emission.map(BigInt)).toEqual(em);
     expect(em[uid.miner1]!).toBeGreaterThan(em[uid.miner2]!);
+    // Every stored score is the predicted fixed-point value as a u16 fraction.
+    const u16 = (f: (n: (typeof predicted.neurons)[number]) => number) =>
+      predicted.neurons.map((n) => fixedToU16(f(n)));
+    expect(rpcMg.incentive).toEqual(u16((n) => n.incentive));
+    expect(rpcMg.dividends).toEqual(u16((n) => n.dividends));
+    expect(rpcMg.consensus).toEqual(u16((n) => n.consensus));
+    expect(rpcMg.trust).toEqual(u16((n) => n.validatorTrust));
+    expect(rpcMg.validatorPermit).toEqual(predicted.neurons.map((n) => n.validatorPermit));
+    expect(rpcMg.active).toEqual(predicted.neurons.map((n) => n.active));
 
     // Conservation to the wei: per-UID emission + owner cut = E, and that is exactly what
     // block-end minted (staking account for the UIDs, the owner's balance for the cut).
@@ -623,6 +707,41 @@ describe("subnet protocol on a real devnet node", () => {
     expect(delta(uid.val)).toEqual(split);
     expect(delta(uid.miner1)).toEqual(new Map([[minerCold.address.toLowerCase(), em[uid.miner1]!]]));
     expect(delta(uid.miner2)).toEqual(new Map([[minerCold.address.toLowerCase(), em[uid.miner2]!]]));
+    expect(rpcMg.stakes.map(BigInt)).toEqual(stakesPre.map((x, u) => BigInt(x.totalStake) + em[u]!));
+
+    // The epoch's block-end event is a log of the epoch block: eth_getLogs finds it by block
+    // hash and by range + topic, under the block's block-end pseudo-transaction.
+    const epochBlock = await client.getBlock({ blockNumber: epoch });
+    const byHash = await client.getLogs({ blockHash: epochBlock.hash, address: PRECOMPILES.metagraph as Address });
+    const byRange = await client.getContractEvents({
+      ...metagraphPrecompile,
+      eventName: "EpochCompleted",
+      args: { netuid },
+      fromBlock: pre,
+      toBlock: epoch,
+    } as never);
+    for (const logs of [byHash, byRange]) {
+      expect(logs).toHaveLength(1);
+      const log = logs[0]!;
+      expect(log.blockNumber).toBe(epoch);
+      expect(log.transactionIndex).toBe(0); // after the block's (zero) transactions
+      expect(log.transactionHash).toBe(toHex(blockEndTxHash(hexToBytes(epochBlock.hash))));
+      expect(decodeEventLog({ abi: metagraphPrecompile.abi as Abi, data: log.data, topics: log.topics })).toEqual({
+        eventName: "EpochCompleted",
+        args: { netuid, blockNumber: epoch, emission: sumUids + ownerCut },
+      });
+    }
+
+    // All 4 validators hold the same block, state root, metagraph and stakes.
+    const heads = await onEveryNode(epoch);
+    expect(new Set(heads.map((h) => h.hash)).size).toBe(1);
+    expect(new Set(heads.map((h) => h.stateRoot)).size).toBe(1);
+    for (const x of net.nodes) {
+      expect(await x.rpc<MetagraphJson>("tensorchain_getMetagraph", [netuid, hex(epoch)])).toEqual(rpcMg);
+      expect(await x.rpc<StakeJson>("tensorchain_getStake", [valHot.address, null, hex(epoch)])).toEqual(
+        stakesPost[uid.val],
+      );
+    }
   });
 
   it("removeStake unbonds; claimUnbonded pays out only after unbondingBlocks", async () => {

@@ -105,10 +105,14 @@ export async function runEvaluateJob(
     worker: ctx.account.address,
     createdAt: Math.floor(Date.now() / 1000),
   };
-  if (payload.parentModelHash !== undefined && payload.parentScoreBps !== undefined) {
+  if (payload.parentModelHash !== undefined) {
+    // Proof of learning: the parent's score on the same data set, given by the validator from an
+    // earlier receipt or measured here, in the same job, when it has none.
+    const parentScore =
+      payload.parentScoreBps ?? (await scoreParent(ctx, jobId, spec, ds, payload.parentModelHash));
     receipt.parentModelHash = payload.parentModelHash;
-    receipt.parentScore = payload.parentScoreBps;
-    receipt.improvement = scoreBps - payload.parentScoreBps;
+    receipt.parentScore = parentScore;
+    receipt.improvement = scoreBps - parentScore;
   }
   return {
     kind: "evaluate",
@@ -124,4 +128,21 @@ export async function runEvaluateJob(
     ...(outcome?.provider ? { provider: outcome.provider } : {}),
     receipt: await signReceipt(ctx.account, receipt),
   };
+}
+
+/** The parent model's score in basis points; 0 when the parent itself fails or cannot be fetched. */
+async function scoreParent(
+  ctx: JobContext,
+  jobId: string,
+  spec: TaskSpec,
+  ds: Dataset,
+  parentModelHash: Hash32,
+): Promise<number> {
+  try {
+    return toBps((await scoreModel(ctx, spec, ds, parentModelHash)).evaluation.score);
+  } catch (err) {
+    if (!isModelFault(err) && !(err instanceof WorkerError && err.code === "BLOB_NOT_FOUND")) throw err;
+    ctx.log?.warn("parent model failed evaluation", { jobId, parentModelHash, reason: errorReason(err) });
+    return 0;
+  }
 }

@@ -79,10 +79,20 @@ export function decodeVoteMessage(bytes: Uint8Array): Vote {
   return wrap("vote", () => decodeVote(vb!));
 }
 
-/** Decodes and checks that the block is the one the proposal names. */
-export function decodeProposalMessage(bytes: Uint8Array): ProposalMessage {
+/**
+ * Decodes and checks that the block is the one the proposal names. `knownBlock`: the block of
+ * that hash when the caller already holds it (a retransmitted or relayed proposal); its bytes in
+ * the message are then not decoded again (hashing every transaction of a large block is not free).
+ */
+export function decodeProposalMessage(
+  bytes: Uint8Array,
+  knownBlock?: (blockHash: string) => { block: Block; bytes: Uint8Array } | undefined,
+): ProposalMessage {
   const [pb, bb] = list(bytes, 3, "proposal message");
   const proposal = wrap("proposal", () => decodeProposal(pb!));
+  const known = knownBlock?.(proposal.blockHash);
+  if (known && Number(known.block.header.number) === proposal.height)
+    return { proposal, block: known.block, blockBytes: known.bytes };
   const block = wrap("proposal block", () => decodeBlock(bb!));
   if (bytesToHex(block.hash) !== proposal.blockHash)
     throw new BftPayloadError("proposal block does not hash to the proposal's block hash");

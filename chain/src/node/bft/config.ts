@@ -28,6 +28,11 @@ export const bftNodeConfigSchema = z
     /** Base propose timeout in ms (the others scale from it). */
     timeoutProposeMs: z.coerce.number().int().min(50).max(60_000).default(1000),
     testDoubleSign: z.boolean().default(false),
+    /** Serve Prometheus metrics on this port (`/metrics`); absent: no metrics server. */
+    metricsHost: z.string().default("127.0.0.1"),
+    metricsPort: port.optional(),
+    /** Node name in metric labels (`node`). */
+    name: z.string().min(1).max(63).optional(),
   })
   .strict();
 
@@ -45,6 +50,9 @@ const FLAGS: Record<string, { key: keyof BftNodeConfig; kind: "value" | "list" |
   "--block-time": { key: "blockTimeMs", kind: "value" },
   "--timeout-propose": { key: "timeoutProposeMs", kind: "value" },
   "--test-double-sign": { key: "testDoubleSign", kind: "bool" },
+  "--metrics-host": { key: "metricsHost", kind: "value" },
+  "--metrics-port": { key: "metricsPort", kind: "value" },
+  "--name": { key: "name", kind: "value" },
 };
 
 /** `--bootstrap` may repeat and may hold a comma-separated list. */

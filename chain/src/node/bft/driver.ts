@@ -14,37 +14,39 @@
 // executor holds one candidate at a time, so no two chain operations ever interleave.
 //
 // Header conventions (the header layout is Ethereum's, so they live in existing fields):
-// coinbase = the proposer's hotkey (its validator address); extraData = the encoded commit
-// certificate of the previous height (empty at height 1), checked by every validator, so the
-// chain itself carries the finality proof of each block's parent.
+// coinbase = the proposer's hotkey (its validator address); extraData = the commit certificate of
+// the previous height (empty at height 1), checked by every validator, so the chain itself
+// carries the finality proof of each block's parent, followed by the double-sign evidence the
+// proposer includes (consensus/header-extra.ts). Executing the block applies both: evidence
+// slashes, the certificate feeds downtime accounting (protocol/state/faults.ts). Precommits for
+// the committed height that arrive after the decision are added to its stored certificate, so
+// the next proposal's certificate credits every validator that signed in time.
 import { bytesToHex as utilBytesToHex, hexToBytes as utilHexToBytes } from "@ethereumjs/util";
 import type { Block } from "../../execution/block.js";
 import { encodeBlock } from "../../execution/block.js";
 import { InvalidBlockError } from "../../execution/executor.js";
 import { prepareTxAsync } from "../../execution/tx.js";
+import { keccak256 } from "../../crypto/secp256k1.js";
 import { FileLastSignStore } from "../../consensus/last-sign.js";
 import { DEFAULT_TIMEOUTS } from "../../consensus/machine.js";
 import type { TimeoutParams } from "../../consensus/machine.js";
 import { ConsensusRunner, InvalidConsensusMessageError } from "../../consensus/runner.js";
 import type { RunnerOutput } from "../../consensus/runner.js";
 import { KeySigner, nativeVerifier } from "../../consensus/signer.js";
-import {
-  bytesToHex,
-  decodeCommitCertificate,
-  encodeCommitCertificate,
-  hexToBytes,
-  voteDigest,
-} from "../../consensus/types.js";
+import { bytesToHex, findValidator, hexToBytes, voteDigest } from "../../consensus/types.js";
 import type { CommitCertificate, Hex, ValidatorSet, Vote } from "../../consensus/types.js";
 import { ConsensusWal, FileWalStorage } from "../../consensus/wal.js";
 import { decodeEvidence, encodeEvidence, verifyDuplicateVoteEvidence } from "../../consensus/evidence.js";
+import { MAX_EVIDENCE_PER_BLOCK, decodeHeaderExtra, encodeHeaderExtra } from "../../consensus/header-extra.js";
+import { includableEvidence } from "../../protocol/state/faults.js";
+import { readOnlyProtocolStore } from "../../protocol/state/hook.js";
 import type { DuplicateVoteEvidence } from "../../consensus/evidence.js";
 import { LightClientError, verifyCommitCertificate } from "../../settlement/light-client.js";
 import type { Genesis } from "../../genesis/schema.js";
 import type { ValidatorKeys } from "../../genesis/keys.js";
 import type { Mempool } from "../../mempool/mempool.js";
 import type { Network, ValidationResult } from "../../network/p2p.js";
-import type { Chain, ExecutedCandidate } from "../chain.js";
+import type { Chain, ExecutedCandidate, KnownTxLookup } from "../chain.js";
 import {
   BftPayloadError,
   decodeFinalizedBlock,
@@ -59,6 +61,7 @@ import {
 import { CertificateStore, PendingBlocks } from "./stores.js";
 import { nextValidatorSet, validatorSetsAtHead } from "./validator-set.js";
 import { mkdirSync } from "node:fs";
+import { monitorEventLoopDelay } from "node:perf_hooks"; // PERFTMP
 import path from "node:path";
 import { decodeBlock } from "../../execution/block.js";
 
@@ -79,9 +82,27 @@ export interface BftDriverOptions {
   timeouts?: TimeoutParams;
   /** Pause between a commit and the next height (Tendermint's timeout_commit); default: genesis block time. */
   blockTimeMs?: number;
+  /**
+   * Most transactions a proposed block holds. Below that, the proposer also keeps its block to
+   * what it executes in about a third of the base propose timeout (measured: an average of the
+   * ms per transaction of recent blocks), so a round's block is built, sent and re-executed
+   * within the round's timeouts even on a busy machine, and a backlog is spread over several
+   * blocks instead of growing one huge block that times rounds out. Default 10,000.
+   */
+  maxBlockTxs?: number;
   /** TEST ONLY: sign a conflicting nil prevote beside every prevote (exercises evidence gossip). */
   testDoubleSign?: boolean;
   log: BftLogger;
+  /** Called after each block is committed (metrics): its certificate, the height's set, how it got here. */
+  onFinalized?: (info: FinalizedInfo) => void;
+}
+
+export interface FinalizedInfo {
+  certificate: CommitCertificate;
+  /** Validator set of the certificate's height. */
+  validators: ValidatorSet;
+  /** ms from the start of the height to its commit; undefined for blocks taken from sync. */
+  finalityMs?: number;
 }
 
 /** Largest tx gossip batch, below the topic's 128 KiB limit. */
@@ -90,8 +111,14 @@ const TX_FLUSH_MS = 10;
 const SYNC_INTERVAL_MS = 1000;
 const SYNC_BATCH = 32;
 const MAX_EVIDENCE = 1000;
-/** Re-send this height's own messages when no progress was made for this long. */
+/** Re-send this height's own messages when no progress was made for this long (doubling after each). */
 const RETRANSMIT_MS = 1000;
+const RETRANSMIT_MAX_MS = 8000;
+const DEFAULT_MAX_BLOCK_TXS = 10_000;
+/** Blocks smaller than this do not update the execution-speed estimate (fixed costs dominate). */
+const MIN_TIMED_BLOCK_TXS = 20;
+/** Initial estimate of block execution cost per transaction (ms), before any block was timed. */
+const INITIAL_MS_PER_TX = 0.5;
 
 export class BftDriver {
   private readonly runner: ConsensusRunner;
@@ -118,9 +145,17 @@ export class BftDriver {
   private heightStartedAt = Date.now();
   private startedHeight = 0;
   private lastProgress = 0;
+  /** Retransmissions since the last progress (each waits twice as long as the one before). */
+  private retransmits = 0;
+  /** Moving average of block execution time per transaction (build or re-execute), ms. */
+  private msPerTx = INITIAL_MS_PER_TX;
+  private readonly timeouts: TimeoutParams;
+  private readonly maxBlockTxs: number;
   private stopped = false;
   private unsubs: (() => void)[] = [];
   readonly evidence = new Map<string, DuplicateVoteEvidence>();
+  /** Certificate of the last committed height, extended by late precommits. */
+  private lastCert: CommitCertificate | null = null;
 
   private constructor(
     private readonly o: BftDriverOptions,
@@ -130,6 +165,8 @@ export class BftDriver {
     mkdirSync(o.dataDir, { recursive: true });
     this.chainId = BigInt(o.genesis.chainId);
     this.blockTimeMs = o.blockTimeMs ?? o.genesis.targetBlockTimeMs;
+    this.timeouts = o.timeouts ?? DEFAULT_TIMEOUTS;
+    this.maxBlockTxs = o.maxBlockTxs ?? DEFAULT_MAX_BLOCK_TXS;
     this.set = set;
     this.self = o.validator ? (o.validator.hotkey.address.toLowerCase() as Hex) : null;
     this.rawSigner = o.validator ? new KeySigner(hexToBytes(o.validator.consensus.privateKey)) : null;
@@ -140,7 +177,7 @@ export class BftDriver {
         chainId: this.chainId,
         // The machine checks membership per height: a validator that joins at an epoch votes then.
         self: this.self,
-        timeouts: o.timeouts ?? DEFAULT_TIMEOUTS,
+        timeouts: this.timeouts,
         maxRoundsAhead: 10,
       },
       signer: this.rawSigner,
@@ -208,6 +245,7 @@ export class BftDriver {
   /** Subscribe to gossip, replay the WAL of the current height and start consensus. */
   start(): void {
     const net = this.o.network;
+    { const ld = monitorEventLoopDelay({ resolution: 10 }); ld.enable(); const t = setInterval(() => { this.o.log.info(`PERFTMP ${Date.now() % 1e6} lag max=${(ld.max / 1e6).toFixed(0)} mean=${(ld.mean / 1e6).toFixed(0)}`); ld.reset(); }, 1000); this.timers.add(t); } // PERFTMP
     this.unsubs.push(
       net.subscribe("proposals", (data, info) => this.onProposal(data, info.from)),
       net.subscribe("votes", (data) => this.onVote(data)),
@@ -218,7 +256,11 @@ export class BftDriver {
     void this.enqueue(async () => {
       await this.startHeight(Number(this.o.chain.head.header.number) + 1);
     });
-    const syncTimer = setInterval(() => void this.maybeSync(), SYNC_INTERVAL_MS);
+    // Asking every peer for its head costs a stream per peer: only while this height is stalled
+    // (a node further behind also hears proposals of later heights, which start a sync at once).
+    const syncTimer = setInterval(() => {
+      if (this.stalled()) void this.maybeSync();
+    }, SYNC_INTERVAL_MS);
     this.timers.add(syncTimer);
     const retransmit = setInterval(() => void this.enqueue(() => this.retransmit()), RETRANSMIT_MS);
     this.timers.add(retransmit);
@@ -251,6 +293,7 @@ export class BftDriver {
     if (height !== Number(this.o.chain.head.header.number) + 1 || height <= this.startedHeight) return;
     this.startedHeight = height;
     this.heightStartedAt = Date.now();
+    this.o.log.info(`PERFTMP ${Date.now() % 1e6} start ${height} mempool=${this.o.mempool.size}`); // PERFTMP
     // Blocks of proposals for this height saved before a restart (the WAL refers to them).
     for (const [hash, bytes] of this.pending.load(height)) {
       if (!this.blocks.has(hash)) {
@@ -269,12 +312,15 @@ export class BftDriver {
   private async onProposal(data: Uint8Array, from: string): Promise<ValidationResult> {
     let msg;
     try {
-      msg = decodeProposalMessage(data);
+      // A retransmitted or relayed proposal of a block already held is not decoded again.
+      msg = decodeProposalMessage(data, (hash) => this.blocks.get(hash as Hex));
     } catch (e) {
       if (e instanceof BftPayloadError) return "reject";
       throw e;
     }
+    const rcv = Date.now(); // PERFTMP
     return this.enqueue(async () => {
+      this.o.log.info(`PERFTMP ${Date.now() % 1e6} proposal ${msg.proposal.height}/${msg.proposal.round} txs=${msg.block.txs.length} queued ${Date.now() - rcv}ms`); // PERFTMP
       const h = msg.proposal.height;
       if (h < this.runner.height || h > this.runner.height + 1) {
         if (h > this.runner.height + 1) void this.maybeSync(from);
@@ -310,6 +356,7 @@ export class BftDriver {
     }
     return this.enqueue(async () => {
       if (vote.height < this.runner.height - 1) return "ignore";
+      if (vote.type === "precommit" && vote.height === this.lastCert?.height) return this.latePrecommit(vote);
       try {
         await this.exec(this.runner.receiveVote(vote));
       } catch (e) {
@@ -348,15 +395,19 @@ export class BftDriver {
     }
     await Promise.all(
       raws.map(async (raw) => {
+        // The hash first (the hash of the bytes, as prepareTx computes it): a tx this pool holds
+        // already costs no decoding and no signature recovery.
+        const hash = utilBytesToHex(keccak256(raw)) as Hex;
+        if (this.o.mempool.has(hash)) return;
         try {
           const p = await prepareTxAsync(raw, this.o.chain.txCommon, this.o.chain.recoverPool);
-          const hash = utilBytesToHex(p.hash) as Hex;
           if (this.o.mempool.has(hash)) return;
           this.fromGossip.add(hash);
           await this.o.mempool.add(p);
         } catch {
           // Already included, nonce too low, underpriced...: normal for gossip; the sender's own
           // node already answered the client.
+          this.fromGossip.delete(hash);
         }
       }),
     );
@@ -402,9 +453,64 @@ export class BftDriver {
     return true;
   }
 
+  /** Pool evidence the block at `height` may carry (checked on the head's state); drops stale pieces. */
+  private async evidenceForBlock(height: number): Promise<DuplicateVoteEvidence[]> {
+    if (this.evidence.size === 0) return [];
+    const head = this.o.chain.head;
+    const store = readOnlyProtocolStore(
+      this.o.chain.viewAt(head.header),
+      this.o.genesis.protocol,
+      head.header.number,
+      head.header.timestamp,
+    );
+    const { include, stale } = await includableEvidence(
+      store,
+      this.evidence.values(),
+      height,
+      this.chainId,
+      MAX_EVIDENCE_PER_BLOCK,
+    );
+    for (const ev of stale) this.evidence.delete(utilBytesToHex(encodeEvidence(ev)));
+    return include;
+  }
+
+  /** Evidence is applied once: the committed block's pieces leave the pool. */
+  private pruneIncludedEvidence(block: Block): void {
+    if (this.evidence.size === 0) return;
+    try {
+      for (const ev of decodeHeaderExtra(block.header.extraData).evidence) {
+        if (this.evidence.delete(utilBytesToHex(encodeEvidence(ev))))
+          this.o.log.info(`bft: evidence against ${ev.voteA.validator} included in block ${block.header.number}`);
+      }
+    } catch {
+      // A committed block decodes (execution checked it); nothing to prune otherwise.
+    }
+  }
+
+  /** A precommit for the committed block that missed the decision: add it to the stored certificate. */
+  private async latePrecommit(vote: Vote): Promise<ValidationResult> {
+    const cert = this.lastCert!;
+    if (vote.round !== cert.round || vote.blockHash !== cert.blockHash) return "ignore";
+    if (cert.signatures.some((s) => s.validator === vote.validator)) return "ignore";
+    // finalize() moved the committed height's set to prevSet.
+    const val = this.prevSet && findValidator(this.prevSet, vote.validator);
+    if (!val) return "reject";
+    if (!nativeVerifier.verify(voteDigest(this.chainId, vote), vote.signature, val)) return "reject";
+    const signatures = [...cert.signatures, { validator: vote.validator, signature: vote.signature }].sort(
+      (a, b) => (a.validator < b.validator ? -1 : 1),
+    );
+    const next = { ...cert, signatures };
+    await this.certs.put(next);
+    this.lastCert = next;
+    return "accept";
+  }
+
   /** Re-send the runner's retransmit set while the height has not progressed. */
   private retransmit(): void {
-    if (Date.now() - this.lastProgress < RETRANSMIT_MS) return;
+    const wait = Math.min(RETRANSMIT_MAX_MS, RETRANSMIT_MS * 2 ** this.retransmits);
+    if (Date.now() - this.lastProgress < wait) return;
+    this.retransmits++;
+    this.lastProgress = Date.now();
     const { proposals, votes } = this.runner.retransmitSet();
     for (const p of proposals) {
       const b = this.blocks.get(p.blockHash);
@@ -416,7 +522,10 @@ export class BftDriver {
   // ------------------------------------------------------------------ runner outputs
 
   private async exec(outs: RunnerOutput[]): Promise<void> {
-    if (outs.length > 0) this.lastProgress = Date.now();
+    if (outs.length > 0) {
+      this.lastProgress = Date.now();
+      this.retransmits = 0;
+    }
     for (const a of outs) {
       if (this.stopped) return;
       switch (a.type) {
@@ -436,6 +545,7 @@ export class BftDriver {
           break;
         case "schedule-timeout": {
           const t = setTimeout(() => {
+            this.o.log.info(`PERFTMP ${Date.now() % 1e6} timeout ${a.height}/${a.round}/${a.step} now ${this.runner.height}/${this.runner.round}/${this.runner.step}`); // PERFTMP
             this.timers.delete(t);
             void this.enqueue(() => this.exec(this.runner.timeout(a.height, a.round, a.step)));
           }, a.durationMs);
@@ -446,12 +556,15 @@ export class BftDriver {
           await this.buildBlock(a.height, a.round);
           break;
         case "validate-block":
+          this.o.log.info(`PERFTMP ${Date.now() % 1e6} validate ${a.height} txs=${this.blocks.get(a.blockHash)?.block.txs.length}`); // PERFTMP
           await this.exec(
             this.runner.blockValidated(a.height, a.blockHash, await this.validate(a.blockHash)),
           );
           break;
         case "commit":
+          this.o.log.info(`PERFTMP ${Date.now() % 1e6} commit ${a.certificate.height} r=${a.certificate.round}`); // PERFTMP
           await this.commit(a.certificate);
+          this.o.log.info(`PERFTMP ${Date.now() % 1e6} committed`); // PERFTMP
           break;
         case "evidence":
           if (this.addEvidence(a.evidence)) this.publish("evidence", encodeEvidence(a.evidence));
@@ -470,6 +583,22 @@ export class BftDriver {
     this.publish("votes", encodeVoteMessage({ ...conflicting, signature }));
   }
 
+  /** How many transactions the next proposed block may hold (see BftDriverOptions.maxBlockTxs). */
+  private blockTxBudget(): number {
+    const budgetMs = this.timeouts.proposeBase / 3;
+    return Math.max(MIN_TIMED_BLOCK_TXS, Math.min(this.maxBlockTxs, Math.floor(budgetMs / this.msPerTx)));
+  }
+
+  /** Fold a block execution that started at `started` into the per-transaction estimate. */
+  private timed(started: number, txs: number): void {
+    if (txs < MIN_TIMED_BLOCK_TXS) return;
+    this.msPerTx = 0.7 * this.msPerTx + (0.3 * (performance.now() - started)) / txs;
+  }
+
+  /** Transactions of the mempool (decoded, senders recovered on admission), for applyBlock. */
+  private readonly knownTx: KnownTxLookup = (hash) =>
+    this.o.mempool.get(utilBytesToHex(hash) as Hex)?.p;
+
   private async dropCandidate(): Promise<void> {
     if (!this.candidate) return;
     const c = this.candidate.c;
@@ -484,9 +613,13 @@ export class BftDriver {
     if (height > 1) {
       const prev = await this.certs.get(height - 1);
       if (!prev) throw new Error(`no certificate stored for height ${height - 1}`);
-      env.extraData = encodeCommitCertificate(prev);
+      env.extraData = encodeHeaderExtra({ certificate: prev, evidence: await this.evidenceForBlock(height) });
     }
-    const c = await chain.executeCandidate(env, mempool.select(env.gasLimit), "build");
+    this.o.log.info(`PERFTMP ${Date.now() % 1e6} build ${height}/${round}`); // PERFTMP
+    const started = performance.now();
+    const c = await chain.executeCandidate(env, mempool.select(env.gasLimit, this.blockTxBudget()), "build");
+    this.timed(started, c.block.txs.length);
+    this.o.log.info(`PERFTMP ${Date.now() % 1e6} built txs=${c.block.txs.length}`); // PERFTMP
     const hash = bytesToHex(c.block.hash);
     const bytes = encodeBlock(c.block);
     this.candidate = { hash, c };
@@ -509,7 +642,9 @@ export class BftDriver {
     if (!this.checkParentCertificate(block)) return false;
     await this.dropCandidate();
     try {
-      const c = await this.o.chain.applyBlock(block);
+      const started = performance.now();
+      const c = await this.o.chain.applyBlock(block, this.knownTx);
+      this.timed(started, block.txs.length);
       this.candidate = { hash, c };
       return true;
     } catch (e) {
@@ -526,7 +661,8 @@ export class BftDriver {
     if (h === 1) return extra.length === 0;
     if (!this.prevSet) return false;
     try {
-      const cert = decodeCommitCertificate(extra);
+      const cert = decodeHeaderExtra(extra).certificate;
+      if (!cert) throw new Error("no certificate");
       verifyCommitCertificate({
         chainId: this.chainId,
         validators: this.prevSet,
@@ -556,7 +692,7 @@ export class BftDriver {
         return;
       }
       await this.dropCandidate();
-      c = await this.o.chain.applyBlock(entry.block);
+      c = await this.o.chain.applyBlock(entry.block, this.knownTx);
     }
     this.candidate = null;
     await this.finalize(c, cert);
@@ -571,7 +707,7 @@ export class BftDriver {
   }
 
   /** Store the certificate, commit the block, advance the validator set. */
-  private async finalize(c: ExecutedCandidate, cert: CommitCertificate): Promise<void> {
+  private async finalize(c: ExecutedCandidate, cert: CommitCertificate, synced = false): Promise<void> {
     await this.certs.put(cert);
     await this.o.chain.commitBlock(c);
     await this.o.mempool.onBlockCommitted(
@@ -579,10 +715,17 @@ export class BftDriver {
       c.executed.rejected.map((r) => r.tx),
     );
     this.pending.prune(cert.height);
+    this.o.onFinalized?.({
+      certificate: cert,
+      validators: this.set,
+      finalityMs: synced ? undefined : Date.now() - this.heightStartedAt,
+    });
     for (const [hash, b] of this.blocks)
       if (b.block.header.number <= BigInt(cert.height)) this.blocks.delete(hash);
     this.prevSet = this.set;
     this.set = await nextValidatorSet(this.o.chain, this.o.genesis, this.set, c.block);
+    this.lastCert = cert;
+    this.pruneIncludedEvidence(c.block);
   }
 
   // ------------------------------------------------------------------ catch-up sync
@@ -592,6 +735,10 @@ export class BftDriver {
    * the missing blocks with their certificates and apply them. A peer only one block ahead is
    * usually just faster; that case waits a few block times before syncing.
    */
+  private stalled(): boolean {
+    return Date.now() - this.heightStartedAt > 3 * this.blockTimeMs + 2000;
+  }
+
   private async maybeSync(hint?: string, force = false): Promise<void> {
     if (this.syncing || this.stopped) return;
     this.syncing = true;
@@ -599,8 +746,7 @@ export class BftDriver {
       const best = await this.o.network.bestPeer().catch(() => null);
       if (!best) return;
       const head = Number(this.o.chain.head.header.number);
-      const stalled = Date.now() - this.heightStartedAt > 3 * this.blockTimeMs + 2000;
-      if (best.height <= head || (best.height === head + 1 && !stalled && !force)) return;
+      if (best.height <= head || (best.height === head + 1 && !this.stalled() && !force)) return;
       const peer = hint && hint === best.peerId ? hint : best.peerId;
       let from = head + 1;
       while (from <= best.height && !this.stopped) {
@@ -653,14 +799,14 @@ export class BftDriver {
       await this.dropCandidate();
       let c: ExecutedCandidate;
       try {
-        c = await this.o.chain.applyBlock(fb.block);
+        c = await this.o.chain.applyBlock(fb.block, this.knownTx);
       } catch (e) {
         if (!(e instanceof InvalidBlockError)) throw e;
         // A certified block that does not re-execute: the peer or this node is broken. Stop here.
         this.o.log.error(`bft: certified block ${h} fails re-execution: ${e.message}`);
         break;
       }
-      await this.finalize(c, fb.certificate);
+      await this.finalize(c, fb.certificate, true);
       applied++;
     }
     if (applied > 0) {

@@ -12,6 +12,11 @@ import { z } from "zod";
 import { readValidatorKeys } from "../../genesis/keys.js";
 import { parseGenesis } from "../../genesis/schema.js";
 import type { Genesis } from "../../genesis/schema.js";
+import { createProtocolExecutionHooks } from "../../execution/precompiles/hooks.js";
+import { NodeMetrics, startMetricsServer } from "../../metrics/node-metrics.js";
+import type { MetricsServer } from "../../metrics/node-metrics.js";
+import { reportNodeMetrics } from "../../metrics/node-reporter.js";
+import type { NodeReporter } from "../../metrics/node-reporter.js";
 import { createNetwork } from "../../network/p2p.js";
 import type { Network } from "../../network/p2p.js";
 import { TensorchainNode } from "../node.js";
@@ -32,6 +37,8 @@ export interface RunningBftNode {
   node: TensorchainNode;
   network: Network;
   driver: BftDriver;
+  /** `http://host:port/metrics` when started with a metrics port. */
+  metricsUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -39,6 +46,11 @@ export async function startBftNode(cfg: BftNodeConfig): Promise<RunningBftNode> 
   const genesis = readGenesis(cfg.genesis);
   const keys = cfg.validatorKey ? readValidatorKeys(cfg.validatorKey) : undefined;
   const log = { info: (m: string) => console.log(m), error: (m: string) => console.error(m) };
+  const metrics =
+    cfg.metricsPort === undefined
+      ? undefined
+      : new NodeMetrics({ labels: { node: cfg.name ?? `rpc-${cfg.rpcPort}`, chain_id: String(genesis.chainId) } });
+  let reporter: NodeReporter | undefined;
   const node = await TensorchainNode.start({
     dataDir: path.join(cfg.dataDir, "db"),
     genesis,
@@ -46,9 +58,14 @@ export async function startBftNode(cfg: BftNodeConfig): Promise<RunningBftNode> 
     produceBlocks: false,
     rpc: { host: cfg.rpcHost, port: cfg.rpcPort },
     logger: log,
+    hooks: createProtocolExecutionHooks(genesis.protocol, {
+      chainId: BigInt(genesis.chainId),
+      onBlockEnd: (block, _result, events) => reporter?.onBlockEnd(block, events),
+    }),
   });
   let driver: BftDriver | undefined;
   let network: Network | undefined;
+  let metricsServer: MetricsServer | undefined;
   try {
     // The hooks are called only after the driver exists (the network starts serving first).
     network = await createNetwork(
@@ -58,8 +75,8 @@ export async function startBftNode(cfg: BftNodeConfig): Promise<RunningBftNode> 
         host: cfg.p2pHost,
         port: cfg.p2pPort,
         bootstrapPeers: cfg.bootstrap,
-        // Validators dial each other directly; there is no bootstrap-mode node to ask for peers.
-        discoveryIntervalMs: 24 * 60 * 60_000,
+        // Validators dial each other directly; a bootstrap-mode node (if listed) adds the rest.
+        discoveryIntervalMs: 15_000,
         redialBaseMs: 250,
         redialMaxMs: 2000,
         inboundConnectionThreshold: 100,
@@ -88,10 +105,25 @@ export async function startBftNode(cfg: BftNodeConfig): Promise<RunningBftNode> 
       },
       testDoubleSign: cfg.testDoubleSign,
       log,
+      onFinalized: (info) => reporter?.onFinalized(info),
     });
     node.backend.registerMethods(bftRpcMethods(driver));
+    if (metrics) {
+      const d = driver;
+      const net = network;
+      reporter = reportNodeMetrics(metrics, {
+        chain: node.chain,
+        mempool: node.mempool,
+        blockTimeMs: cfg.blockTimeMs ?? genesis.targetBlockTimeMs,
+        round: () => d.round,
+        network: net,
+      });
+      metricsServer = await startMetricsServer(metrics, { host: cfg.metricsHost, port: cfg.metricsPort! });
+    }
     driver.start();
   } catch (e) {
+    reporter?.stop();
+    await metricsServer?.close();
     await network?.stop();
     await node.stop();
     throw e;
@@ -103,8 +135,11 @@ export async function startBftNode(cfg: BftNodeConfig): Promise<RunningBftNode> 
     node,
     network: n,
     driver: d,
+    metricsUrl: metricsServer?.url,
     stop: () =>
       (stopping ??= (async () => {
+        reporter?.stop();
+        await metricsServer?.close();
         await d.stop();
         await n.stop();
         await node.stop();
@@ -126,6 +161,7 @@ async function main(): Promise<void> {
   const running = await startBftNode(cfg);
   console.log(`RPC listening on ${running.node.rpcUrl}`);
   for (const a of running.network.multiaddrs()) console.log(`P2P listening on ${a}`);
+  if (running.metricsUrl) console.log(`Metrics on ${running.metricsUrl}`);
   console.log(
     `validator set of height ${running.driver.height}: ${running.driver.validators.validators.length}`,
   );

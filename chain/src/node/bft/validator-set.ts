@@ -44,10 +44,8 @@ export async function nextValidatorSet(
     block.header.number,
     block.header.timestamp,
   );
-  // Only members that can sign: a positive power and a well-formed compressed consensus key.
-  const top = (await store.topValidators()).filter(
-    (v) => v.votingPower > 0n && /^0x0[23][0-9a-fA-F]{64}$/.test(v.consensusKey),
-  );
+  // Only members that can sign (the same list the protocol records as the set: faults.ts).
+  const top = await store.consensusCandidates();
   if (top.length === 0) return advanced;
   return updateValidatorSet(
     advanced,

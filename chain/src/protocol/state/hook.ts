@@ -2,30 +2,42 @@
 // epochs, inside the block's checkpoint) and read-only stores for RPC and consensus queries.
 import type { StateManagerInterface } from "@ethereumjs/common";
 import type { ProtocolParams } from "../params.js";
-import { applyPunishment, runBlockEnd, type BlockEndResult, type Punishment } from "./block-end.js";
+import { runBlockEnd, type BlockEndResult } from "./block-end.js";
+import { applyConsensusFaults, recordConsensusSetAtEpoch } from "./faults.js";
 import { readOnlyPort, stateManagerPort } from "./port.js";
 import { ProtocolStore, type ProtocolEvent } from "./store.js";
 
 export interface ProtocolEndBlockOptions {
   /**
-   * Consensus faults to apply in this block (before emission and epochs), derived
-   * deterministically from the block (its evidence / last commit) by the consensus engine.
+   * Chain id of the network: with it, each block's consensus header (extraData: parent
+   * certificate and double-sign evidence, faults.ts) is accounted before emission and epochs —
+   * evidence slashed, downtime tracked and punished — and the consensus set is recorded at
+   * root-tempo epochs. Without it (unit tests of the protocol alone) that step is skipped.
    */
-  punishments?(block: bigint): Promise<readonly Punishment[]> | readonly Punishment[];
+  chainId?: bigint;
   /** Receives each block's result and protocol events (EpochCompleted ...) for logs/metrics. */
   onBlockEnd?(block: bigint, result: BlockEndResult, events: readonly ProtocolEvent[]): void;
 }
 
-/** ExecutionHooks.endBlock for the executor: runs the protocol's block-end step on the block's state. */
+/**
+ * The executor's block-end step: runs the protocol's block-end work on the block's state and
+ * returns the events it emitted (EpochCompleted, slashing ...), which the caller records as the
+ * block's block-end logs.
+ */
 export function createProtocolEndBlock(
   params: ProtocolParams,
   opts: ProtocolEndBlockOptions = {},
-): (ctx: { state: StateManagerInterface; env: { number: bigint; timestamp: bigint } }) => Promise<void> {
+): (ctx: {
+  state: StateManagerInterface;
+  env: { number: bigint; timestamp: bigint; extraData: Uint8Array };
+}) => Promise<readonly ProtocolEvent[]> {
   return async ({ state, env }) => {
     const store = new ProtocolStore(stateManagerPort(state), params, Number(env.number), env.timestamp);
-    for (const p of (await opts.punishments?.(env.number)) ?? []) await applyPunishment(store, p);
+    if (opts.chainId !== undefined) await applyConsensusFaults(store, env, opts.chainId);
     const result = await runBlockEnd(store);
+    if (opts.chainId !== undefined) await recordConsensusSetAtEpoch(store);
     opts.onBlockEnd?.(env.number, result, store.events);
+    return store.events;
   };
 }
 

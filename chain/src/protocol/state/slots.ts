@@ -23,6 +23,10 @@
 // | 0x0801  | V = map(8, hotkey)            | V: registered 8 · tombstoned 8 · jailedUntil 64; V+1: consensus key bytes |
 // | 0x0801  | 9                             | array: validator hotkeys (registration order)                |
 // | 0x0801  | map(10, keccak(consensusKey)) | hotkey that registered the key                               |
+// | 0x0801  | 11                            | consensus set heights: current from 64 · previous from 64    |
+// | 0x0801  | 12, 13                        | arrays: hotkeys of the current and the previous consensus set |
+// | 0x0801  | G = map(14, hotkey)           | G: signing info startHeight 64 · indexOffset 64 · missed 32 · present 8; |
+// |         |                               | G+1..: missed-blocks bitmap of the downtime window (bit i = slot i) |
 // | 0x0803  | 0                             | number of netuids issued (next netuid; 0 is the root)        |
 // | 0x0803  | 1, 2                          | last network lock (wei); its block + 1 (0: none yet)         |
 // | 0x0803  | S = map(3, netuid)            | S+0: owner 160 · registeredAt 64 · neuronCount 16 · exists 8 |
@@ -114,6 +118,10 @@ export const STAKING_SLOT = {
   validator: 8n,
   validatorList: 9n,
   consensusKeyOwner: 10n,
+  consensusSetFrom: 11n,
+  consensusSet: 12n,
+  prevConsensusSet: 13n,
+  signingInfo: 14n,
 } as const;
 
 export const SUBNETS_SLOT = {

@@ -32,6 +32,7 @@ import {
   normalizeWeightsU16,
   validateWeights,
 } from "../weights.js";
+import type { SigningInfo } from "../../consensus/downtime.js";
 import { ProtocolError, ProtocolStateError } from "./errors.js";
 import {
   NEURONS_SLOT,
@@ -631,6 +632,115 @@ export class ProtocolStore {
           : 1,
     );
     return eligible.slice(0, k);
+  }
+
+  /**
+   * The members the consensus set takes at a recompute: the top validators with a positive
+   * voting power and a well-formed compressed consensus key (an empty list keeps the old set).
+   */
+  async consensusCandidates(): Promise<ValidatorRecord[]> {
+    return (await this.topValidators()).filter(
+      (v) => v.votingPower > 0n && /^0x0[23][0-9a-fA-F]{64}$/.test(v.consensusKey),
+    );
+  }
+
+  private async readHotkeyArray(slot: bigint): Promise<Address[]> {
+    const n = await this.arrayLength(PRECOMPILES.staking, slot);
+    const out: Address[] = [];
+    for (let i = 0; i < n; i++)
+      out.push(wordToAddress(await this.arrayGet(PRECOMPILES.staking, slot, i)).toLowerCase() as Address);
+    return out;
+  }
+
+  private async writeHotkeyArray(slot: bigint, hotkeys: readonly Address[]): Promise<void> {
+    const oldN = await this.arrayLength(PRECOMPILES.staking, slot);
+    const base = dataSlot(slot);
+    for (let i = 0; i < Math.max(oldN, hotkeys.length); i++)
+      await this.put(PRECOMPILES.staking, offsetSlot(base, i), i < hotkeys.length ? addressKey(hotkeys[i]!) : 0n);
+    await this.put(PRECOMPILES.staking, slot, BigInt(hotkeys.length));
+  }
+
+  /**
+   * Records the consensus set effective from height `from` (genesis: 1; a root-tempo epoch
+   * block E: E + 1); the set it replaces is kept as the previous one, so the members of the
+   * last two sets can be looked up (downtime accounting, evidence verification).
+   */
+  async recordConsensusSet(hotkeys: readonly Address[], from: number): Promise<void> {
+    const w = await this.get(PRECOMPILES.staking, STAKING_SLOT.consensusSetFrom);
+    const curFrom = field(w, 0, 64);
+    if (curFrom > 0n)
+      await this.writeHotkeyArray(
+        STAKING_SLOT.prevConsensusSet,
+        await this.readHotkeyArray(STAKING_SLOT.consensusSet),
+      );
+    await this.writeHotkeyArray(STAKING_SLOT.consensusSet, hotkeys);
+    await this.put(
+      PRECOMPILES.staking,
+      STAKING_SLOT.consensusSetFrom,
+      pack([
+        [from, 64],
+        [curFrom, 64],
+      ]),
+    );
+  }
+
+  /** Members (lowercase hotkeys) of the consensus set of `height`; null when no kept set covers it. */
+  async consensusSetAt(height: number): Promise<Address[] | null> {
+    const w = await this.get(PRECOMPILES.staking, STAKING_SLOT.consensusSetFrom);
+    const curFrom = fieldNum(w, 0, 64);
+    const prevFrom = fieldNum(w, 64, 64);
+    if (curFrom > 0 && height >= curFrom) return this.readHotkeyArray(STAKING_SLOT.consensusSet);
+    if (prevFrom > 0 && height >= prevFrom) return this.readHotkeyArray(STAKING_SLOT.prevConsensusSet);
+    return null;
+  }
+
+  private signingInfoSlot(hotkey: Address): bigint {
+    return mapSlot(STAKING_SLOT.signingInfo, addressKey(hotkey));
+  }
+
+  /** Liveness record of a validator over the downtime window (consensus/downtime.ts). */
+  async getSigningInfo(hotkey: Address): Promise<SigningInfo | null> {
+    const slot = this.signingInfoSlot(hotkey);
+    const w = await this.get(PRECOMPILES.staking, slot);
+    if (field(w, 224, 8) === 0n) return null;
+    const bytes = Math.ceil(this.params.downtimeWindow / 8);
+    const missed = new Uint8Array(bytes);
+    for (let i = 0; i * 32 < bytes; i++) {
+      const word = await this.get(PRECOMPILES.staking, offsetSlot(slot, 1 + i));
+      for (let b = 0; b < 32 && i * 32 + b < bytes; b++) missed[i * 32 + b] = fieldNum(word, 8 * b, 8);
+    }
+    return {
+      startHeight: fieldNum(w, 0, 64),
+      indexOffset: fieldNum(w, 64, 64),
+      missedCount: fieldNum(w, 128, 32),
+      missed,
+    };
+  }
+
+  /** Writes (or, with null, clears) a validator's liveness record. */
+  async putSigningInfo(hotkey: Address, info: SigningInfo | null): Promise<void> {
+    const slot = this.signingInfoSlot(hotkey);
+    const bytes = Math.ceil(this.params.downtimeWindow / 8);
+    await this.put(
+      PRECOMPILES.staking,
+      slot,
+      info
+        ? pack([
+            [info.startHeight, 64],
+            [info.indexOffset, 64],
+            [info.missedCount, 32],
+            [0, 64],
+            [1, 8],
+          ])
+        : 0n,
+    );
+    for (let i = 0; i * 32 < bytes; i++) {
+      let word = 0n;
+      if (info)
+        for (let b = 0; b < 32 && i * 32 + b < bytes; b++)
+          word |= BigInt(info.missed[i * 32 + b] ?? 0) << BigInt(8 * b);
+      await this.put(PRECOMPILES.staking, offsetSlot(slot, 1 + i), word);
+    }
   }
 
   // ---------------------------------------------------------------- subnets

@@ -1,10 +1,14 @@
 import type { Metadata } from "next";
 import { EmptyState } from "@/components/explorer/EmptyState";
+import { ModelLineage } from "@/components/explorer/ModelLineage";
 import { NeuronDetails } from "@/components/explorer/NeuronDetails";
+import { NeuronReceipts } from "@/components/explorer/NeuronReceipts";
 import { netuidParam } from "@/lib/api/params";
 import { getPrisma } from "@/lib/db/client";
 import { parseOr404, uidParam } from "@/lib/explorer/params";
+import { loadNeuronReceipts } from "@/lib/explorer/neuron-receipts";
 import { loadNeuronPage } from "@/lib/explorer/queries";
+import { modelLineage } from "@/lib/scheduler/receipts";
 
 export const dynamic = "force-dynamic";
 
@@ -19,7 +23,11 @@ export default async function NeuronPage({ params }: Props) {
   const p = await params;
   const netuid = parseOr404(netuidParam, p.netuid);
   const uid = parseOr404(uidParam, p.uid);
-  const data = await loadNeuronPage(getPrisma(), netuid, uid);
+  const [data, receipts, lineage] = await Promise.all([
+    loadNeuronPage(getPrisma(), netuid, uid),
+    loadNeuronReceipts(getPrisma(), netuid, uid),
+    modelLineage(getPrisma(), netuid, uid),
+  ]);
   return (
     <>
       <h1 className="page-title">
@@ -32,6 +40,8 @@ export default async function NeuronPage({ params }: Props) {
       ) : (
         <NeuronDetails data={data} />
       )}
+      <ModelLineage lineage={lineage.lineage} />
+      <NeuronReceipts receipts={receipts} />
     </>
   );
 }

@@ -1,0 +1,129 @@
+// The explorer's pages in a real browser over an index of a real dev node: a subnet and a
+// miner registered through the precompiles and two of its epochs, indexed into the embedded
+// database (genesis, validator, metagraph snapshots), then `next dev` and headless Chromium.
+// Each page is checked for what a user looks for, in light and dark (prefers-color-scheme) and
+// on a phone-sized screen; screenshots land in screenshots/ for review.
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SCREENSHOTS, hasChromium, launchChromium, startNextDev, type NextDev } from "../lib/test/browser";
+import { startDevNode, type DevNode } from "../chain/test/helpers/devnode";
+import { createPrisma } from "../lib/db/client";
+import { startEmbeddedDatabase, type EmbeddedDatabase } from "../lib/db/embedded";
+import { migrate } from "../lib/db/migrate";
+import { indexNewBlocks } from "../lib/indexer/index-blocks";
+import { createIndexerClient } from "../lib/indexer/rpc";
+import { driveProtocol, type ProtocolActivity } from "../lib/indexer/test-protocol";
+
+describe.skipIf(!hasChromium)("explorer pages in Chromium", () => {
+  let node: DevNode;
+  let db: EmbeddedDatabase;
+  let next: NextDev | undefined;
+  let browser: Browser | undefined;
+  let appUrl: string;
+  let activity: ProtocolActivity;
+
+  beforeAll(async () => {
+    [node, db] = await Promise.all([
+      startDevNode({ blockTimeMs: 200, startTimeoutMs: 150_000 }),
+      startEmbeddedDatabase({ dataDir: null, port: 0 }),
+    ]);
+    await migrate(db.url);
+    activity = await driveProtocol(node, 2);
+    const prisma = createPrisma({ url: db.url, poolMax: 1 });
+    try {
+      await indexNewBlocks({
+        prisma,
+        client: createIndexerClient(node.rpcUrl),
+        batchSize: 50,
+        toBlock: activity.head,
+      });
+    } finally {
+      await prisma.$disconnect();
+    }
+    next = await startNextDev({
+      name: "browser-test-explorer",
+      readyPath: "/validators",
+      env: { CHAIN_RPC_URL: node.rpcUrl, DATABASE_URL: db.url },
+    });
+    appUrl = next.url;
+    browser = await launchChromium();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  }, 600_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await next?.stop();
+    await Promise.all([node?.stop(), db?.stop()]);
+  });
+
+  /** Opens `path` in a light and a dark page (the first navigation may wait for next dev to compile it). */
+  async function visit(route: string, name: string, check: (page: Page) => Promise<void>): Promise<void> {
+    for (const scheme of ["light", "dark"] as const) {
+      const page = await browser!.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: scheme });
+      page.setDefaultNavigationTimeout(300_000);
+      page.setDefaultTimeout(120_000);
+      await page.goto(appUrl + route, { waitUntil: "domcontentloaded" });
+      await check(page);
+      // The dark page really is dark: the body's background is not white.
+      const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      if (scheme === "dark") expect(bg).not.toBe("rgb(255, 255, 255)");
+      await page.screenshot({
+        path: path.join(SCREENSHOTS, `explorer-${name}-${scheme}.png`),
+        fullPage: true,
+      });
+      await page.close();
+    }
+  }
+
+  it("block, transaction and address pages", async () => {
+    await visit(`/blocks/${activity.registeredAt}`, "block", async (page) => {
+      expect((await page.getByTestId("block-number").innerText()).replace(/,/g, "")).toBe(
+        String(activity.registeredAt),
+      );
+    });
+    await visit(`/tx/${activity.registerNetworkTx}`, "tx", async (page) => {
+      expect(await page.getByTestId("tx-status").innerText()).toMatch(/success/i);
+      expect(await page.getByTestId("decoded-call").innerText()).toContain("registerNetwork");
+      expect(await page.content()).toContain("NetworkRegistered");
+    });
+    await visit(`/address/${activity.owner}`, "address", async (page) => {
+      expect((await page.getByTestId("address").innerText()).toLowerCase()).toContain(activity.owner);
+      expect(await page.content()).toContain(`/tx/${activity.registerNetworkTx}`);
+    });
+  }, 900_000);
+
+  it("validators, subnets, subnet, neuron and charts pages; search finds a neuron by netuid/uid", async () => {
+    await visit("/validators", "validators", async (page) => {
+      const text = await page.innerText("main");
+      expect(text).toContain("100.00%"); // the dev validator proposed every block
+      expect(text).toContain("Slashing history");
+    });
+    await visit("/subnets", "subnets", async (page) => {
+      expect(await page.innerText("main")).toContain("mnist");
+    });
+    await visit(`/subnets/${activity.netuid}`, "subnet", async (page) => {
+      expect(await page.getByTestId("subnet-neurons").innerText()).toBe("1");
+      await page.getByTestId("emission-chart").waitFor();
+    });
+    await visit(`/subnets/${activity.netuid}/neurons/0`, "neuron", async (page) => {
+      await page.getByTestId("incentive-chart").waitFor();
+      await page.getByTestId("neuron-emission-chart").waitFor();
+      expect((await page.innerText("main")).toLowerCase()).toContain(activity.miner);
+    });
+    await visit("/charts", "charts", async (page) => {
+      await page.getByTestId("tps-chart").waitFor();
+    });
+
+    const mobile = await browser!.newPage({ viewport: { width: 390, height: 844 } });
+    mobile.setDefaultNavigationTimeout(300_000);
+    mobile.setDefaultTimeout(120_000);
+    await mobile.goto(`${appUrl}/search?q=${activity.netuid}%2F0`, { waitUntil: "domcontentloaded" });
+    await mobile.waitForURL(`**/subnets/${activity.netuid}/neurons/0`);
+    // Nothing wider than the screen: tables scroll inside their wrapper instead.
+    const overflow = await mobile.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(1);
+    await mobile.screenshot({ path: path.join(SCREENSHOTS, "explorer-neuron-mobile.png"), fullPage: true });
+  }, 900_000);
+});

@@ -1,0 +1,171 @@
+// Slashing end to end on 4 validator processes (real processes on loopback, BFT consensus):
+//  - a validator started with the test-only double-sign flag: the others gossip the evidence,
+//    a proposer includes it in a block, and executing that block slashes 5% of its stake and
+//    tombstones it (ValidatorSlashed / ValidatorTombstoned logs, tensorchain_getStake), after
+//    which it leaves the validator set at the next root epoch while the chain goes on;
+//  - a validator frozen with SIGSTOP misses more than half of a short downtime window: slashed
+//    1% and jailed, out of the set at the next epoch; after SIGCONT and the jail time an unjail
+//    transaction from its hotkey brings it back.
+// All nodes report the same hash at every height.
+import {
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  http,
+  type Address,
+  type Chain,
+  type PublicClient,
+} from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { afterEach, describe, expect, it } from "vitest";
+import { stakingPrecompile } from "../../../contracts/system-contracts.js";
+import { readValidatorKeys } from "../../src/genesis/keys.js";
+import { DEV_PROTOCOL_PARAMS, TEN, type ProtocolParams } from "../../src/protocol/params.js";
+import { RPC_OPTS } from "../helpers/devnode.js";
+import { expectSameChain, minHeight, startTestNetwork, until } from "./helpers.js";
+import type { TestNetwork, TestNode } from "./helpers.js";
+
+const STAKE = 1000n * TEN; // genesis stake of every validator (genesis/dev.ts)
+/** Root epochs every 5 blocks: the set is recomputed soon after a punishment. */
+const BASE: ProtocolParams = { ...DEV_PROTOCOL_PARAMS, rootTempo: 4 };
+
+let net: TestNetwork | undefined;
+afterEach(async () => {
+  await net?.close();
+  net = undefined;
+});
+
+function clients(n: TestNetwork): { chain: Chain; client: PublicClient } {
+  const chain = defineChain({
+    id: n.plan.chainId,
+    name: "tensorchain-testnet",
+    nativeCurrency: { name: "TEN", symbol: "TEN", decimals: 18 },
+    rpcUrls: { default: { http: [n.nodes[0]!.rpcUrl] } },
+  });
+  return { chain, client: createPublicClient({ chain, transport: http(n.nodes[0]!.rpcUrl, RPC_OPTS) }) };
+}
+
+const hotkeyOf = (n: TestNetwork, i: number) => readValidatorKeys(n.plan.nodes[i]!.keyFile).hotkey;
+
+async function totalStake(node: TestNode, hotkey: Address): Promise<bigint> {
+  return BigInt((await node.rpc<{ totalStake: string }>("tensorchain_getStake", [hotkey])).totalStake);
+}
+
+async function setMembers(node: TestNode): Promise<string[]> {
+  return (await node.rpc<{ validators: { address: string }[] }>("tensorchain_getValidators")).validators.map(
+    (v) => v.address,
+  );
+}
+
+interface ValidatorInfo {
+  jailedUntil: bigint;
+  tombstoned: boolean;
+  votingPower: bigint;
+}
+const getValidator = (client: PublicClient, hotkey: Address) =>
+  client.readContract({
+    ...stakingPrecompile,
+    functionName: "getValidator",
+    args: [hotkey],
+  }) as Promise<ValidatorInfo>;
+
+describe("slashing on a network of 4 validator processes", () => {
+  it("includes double-sign evidence in a block, slashes 5%, tombstones and removes the offender", async () => {
+    net = await startTestNetwork(4, 300, { protocol: BASE, args: { 3: ["--test-double-sign"] } });
+    const n = net;
+    const [n0, n1] = n.nodes as [TestNode, TestNode];
+    const { client } = clients(n);
+    const offender = hotkeyOf(n, 3).address.toLowerCase() as Address;
+    await until(async () => (await minHeight(n.nodes)) >= 1, "4 validators to commit a block");
+    expect(await setMembers(n0)).toContain(offender);
+
+    await until(async () => (await totalStake(n0, offender)) < STAKE, "the double-signer to be slashed");
+    expect(await totalStake(n0, offender)).toBe(STAKE - STAKE / 20n);
+    const v = await getValidator(client, offender);
+    expect(v.tombstoned).toBe(true);
+    expect(v.votingPower).toBe((STAKE * 95n) / 100n);
+
+    // The block-end logs of the block that carried the evidence.
+    const slashed = await client.getContractEvents({
+      ...stakingPrecompile,
+      eventName: "ValidatorSlashed",
+      fromBlock: 0n,
+      toBlock: "latest",
+    });
+    expect(slashed).toHaveLength(1);
+    expect(slashed[0]!.args).toMatchObject({ reason: 0, amount: STAKE / 20n });
+    expect((slashed[0]!.args as { hotkey: string }).hotkey.toLowerCase()).toBe(offender);
+    const tomb = await client.getContractEvents({
+      ...stakingPrecompile,
+      eventName: "ValidatorTombstoned",
+      fromBlock: 0n,
+      toBlock: "latest",
+    });
+    expect(tomb.map((l) => l.blockNumber)).toEqual([slashed[0]!.blockNumber]);
+    // The evidence left every pool once included (stale pieces against the tombstoned
+    // validator are dropped when the next proposer builds).
+    await until(
+      async () => (await n1.rpc<unknown[]>("tensorchain_getEvidence")).length === 0,
+      "the evidence pool to be pruned",
+    );
+
+    // Out of the set at the next root epoch; the 3 others keep committing.
+    await until(async () => !(await setMembers(n0)).includes(offender), "the offender to leave the set");
+    expect(await setMembers(n1)).toHaveLength(3);
+    const h = await minHeight(n.nodes);
+    await until(async () => (await minHeight(n.nodes)) >= h + 3, "progress without the offender");
+    await expectSameChain(n.nodes, await minHeight(n.nodes));
+  }, 300_000);
+
+  it("slashes 1% and jails a validator that stops signing; unjail after the jail time brings it back", async () => {
+    // Window 20 blocks, at most 10 missed; 5 s in jail.
+    net = await startTestNetwork(4, 300, {
+      protocol: { ...BASE, downtimeWindow: 20, minSignedPercent: 50, downtimeJailSeconds: 5 },
+    });
+    const n = net;
+    const [n0, n1, n2, n3] = n.nodes as [TestNode, TestNode, TestNode, TestNode];
+    const { chain, client } = clients(n);
+    const keys = hotkeyOf(n, 3);
+    const victim = keys.address.toLowerCase() as Address;
+    await until(async () => (await minHeight(n.nodes)) >= 2, "4 validators to commit 2 blocks");
+
+    n3.signal("SIGSTOP");
+    await until(
+      async () => (await getValidator(client, victim)).jailedUntil > 0n,
+      "the frozen validator to be jailed for downtime",
+    );
+    const jailed = await getValidator(client, victim);
+    expect(jailed.votingPower).toBe(STAKE - STAKE / 100n);
+    expect(jailed.tombstoned).toBe(false);
+    const slashed = await client.getContractEvents({
+      ...stakingPrecompile,
+      eventName: "ValidatorSlashed",
+      fromBlock: 0n,
+      toBlock: "latest",
+    });
+    expect(slashed.map((l) => l.args)).toEqual([{ hotkey: expect.any(String), reason: 1, amount: STAKE / 100n }]);
+    expect((slashed[0]!.args as { hotkey: string }).hotkey.toLowerCase()).toBe(victim);
+    // Nobody else was punished.
+    for (const i of [0, 1, 2])
+      expect((await getValidator(client, hotkeyOf(n, i).address)).jailedUntil).toBe(0n);
+    await until(async () => !(await setMembers(n0)).includes(victim), "the jailed validator to leave the set");
+
+    n3.signal("SIGCONT");
+    // Unjail once a block's timestamp has passed the jail time.
+    await until(
+      async () => (await client.getBlock()).timestamp >= jailed.jailedUntil,
+      "the jail time to pass",
+    );
+    const account = privateKeyToAccount(keys.privateKey);
+    const wallet = createWalletClient({ chain, account, transport: http(n1.rpcUrl, RPC_OPTS) });
+    const hash = await wallet.writeContract({ ...stakingPrecompile, functionName: "unjail", account, chain });
+    const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 100, timeout: 60_000 });
+    expect(receipt.status).toBe("success");
+    expect((await getValidator(client, victim)).jailedUntil).toBe(0n);
+    await until(async () => (await setMembers(n0)).includes(victim), "the unjailed validator to rejoin the set");
+    const h = await minHeight(n.nodes);
+    await until(async () => (await minHeight(n.nodes)) >= h + 3, "all 4 to follow the chain");
+    expect(await setMembers(n2)).toHaveLength(4);
+    await expectSameChain(n.nodes, await minHeight(n.nodes));
+  }, 300_000);
+});

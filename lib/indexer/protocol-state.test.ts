@@ -1,0 +1,142 @@
+// Protocol state the indexer reads from a real dev node: the genesis (prefunded accounts, the
+// genesis validator, the root subnet), a subnet and neuron registered through the precompiles,
+// the metagraph snapshot of every epoch that ran (which leaves no log: it is found by schedule
+// and read with tensorchain_getMetagraph at the epoch block), uptime windows; re-indexing a
+// range with another batch size changes nothing; the neuron and subnet pages chart the snapshots.
+import type { PrismaClient } from "@prisma/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEV_ACCOUNT_BALANCE } from "@/chain/src/genesis/schema";
+import { TEN } from "@/chain/src/protocol/params";
+import { isEpochBlock } from "@/chain/src/protocol/schedule";
+import { startDevNode, type DevNode } from "@/chain/test/helpers/devnode";
+import { loadNeuronPage, loadSubnetPage, loadValidatorsPage } from "@/lib/explorer/queries";
+import { indexNewBlocks } from "./index-blocks";
+import { UPTIME_WINDOW } from "./protocol-state";
+import { createIndexerClient } from "./rpc";
+import { startTestPglite, type TestDatabase } from "./test-db";
+import { driveProtocol, SUBNET_TEMPO as TEMPO } from "./test-protocol";
+
+/** The protocol tables, minus write timestamps and generated ids: equal dumps mean equal content. */
+async function dump(prisma: PrismaClient) {
+  const [accounts, validators, uptime, slashing, subnets, neurons, snapshots, epochs] = await Promise.all([
+    prisma.account.findMany({ orderBy: { address: "asc" }, omit: { updatedAt: true } }),
+    prisma.validator.findMany({ orderBy: { hotkey: "asc" }, omit: { updatedAt: true } }),
+    prisma.validatorUptime.findMany({
+      orderBy: [{ validatorHotkey: "asc" }, { fromBlock: "asc" }],
+      omit: { id: true },
+    }),
+    prisma.slashingEvent.findMany({ orderBy: { blockNumber: "asc" }, omit: { id: true, createdAt: true } }),
+    prisma.subnet.findMany({ orderBy: { netuid: "asc" }, omit: { updatedAt: true } }),
+    prisma.neuron.findMany({ orderBy: [{ netuid: "asc" }, { uid: "asc" }], omit: { updatedAt: true } }),
+    prisma.metagraphSnapshot.findMany({
+      orderBy: [{ netuid: "asc" }, { blockNumber: "asc" }],
+      omit: { id: true, createdAt: true },
+    }),
+    prisma.neuronEpoch.findMany({
+      orderBy: [{ blockNumber: "asc" }, { uid: "asc" }],
+      omit: { snapshotId: true },
+    }),
+  ]);
+  return JSON.parse(
+    JSON.stringify(
+      { accounts, validators, uptime, slashing, subnets, neurons, snapshots, epochs },
+      (_k, v) => (typeof v === "bigint" ? v.toString() : v),
+    ),
+  );
+}
+
+describe("protocol state from a dev node", () => {
+  let node: DevNode;
+  let db: TestDatabase;
+  let head: bigint;
+  let registeredAt: bigint;
+  const netuid = 1;
+
+  beforeAll(async () => {
+    [node, db] = await Promise.all([
+      startDevNode({ blockTimeMs: 200, startTimeoutMs: 150_000 }),
+      startTestPglite(),
+    ]);
+    ({ registeredAt, head } = await driveProtocol(node, 2));
+  });
+
+  afterAll(async () => {
+    await Promise.all([node?.stop(), db?.stop()]);
+  });
+
+  it("indexes the genesis, the validator set, subnets, epoch snapshots and uptime", async () => {
+    const client = createIndexerClient(node.rpcUrl);
+    await indexNewBlocks({ prisma: db.prisma, client, batchSize: 7, toBlock: head });
+
+    // Genesis: the ten dev accounts, prefunded, seen from block 0.
+    for (const a of node.accounts.slice(2, 10)) {
+      const acc = await db.prisma.account.findUniqueOrThrow({ where: { address: a.address.toLowerCase() } });
+      expect(acc).toMatchObject({ firstSeenBlock: 0n, balanceBlock: 0n, txCount: 0 });
+      expect(acc.balance.toFixed(0)).toBe(DEV_ACCOUNT_BALANCE.toString());
+    }
+    const validators = await db.prisma.validator.findMany();
+    expect(validators).toHaveLength(1);
+    expect(validators[0]).toMatchObject({ firstSeenBlock: 0n, status: "active", votingPower: 1000n });
+    expect(validators[0]!.stake.toFixed(0)).toBe((1000n * TEN).toString());
+
+    const subnets = await db.prisma.subnet.findMany({ orderBy: { netuid: "asc" } });
+    expect(subnets.map((s) => s.netuid)).toEqual([0, 1]);
+    expect(subnets[1]).toMatchObject({ name: "mnist" });
+    expect((subnets[1]!.hyperparams as { tempo: number }).tempo).toBe(TEMPO);
+
+    const snaps = await db.prisma.metagraphSnapshot.findMany({
+      where: { netuid },
+      orderBy: { blockNumber: "asc" },
+    });
+    const expected: bigint[] = [];
+    for (let b = registeredAt; b <= head; b++) if (isEpochBlock(netuid, TEMPO, Number(b))) expected.push(b);
+    expect(expected.length).toBeGreaterThanOrEqual(2);
+    expect(snaps.map((s) => s.blockNumber)).toEqual(expected);
+    expect(snaps.every((s) => s.neuronCount === 1)).toBe(true);
+    const rows = await db.prisma.neuronEpoch.findMany({
+      where: { netuid, uid: 0 },
+      orderBy: { blockNumber: "asc" },
+    });
+    expect(rows.map((r) => r.blockNumber)).toEqual(expected);
+    const miner = node.accounts[1]!.address.toLowerCase();
+    expect(rows.every((r) => r.hotkey === miner)).toBe(true);
+    // The snapshot's total emission is the sum of its UIDs' emission.
+    for (const s of snaps) {
+      const ne = rows.find((r) => r.blockNumber === s.blockNumber)!;
+      expect(ne.emission.toFixed(0)).toBe(s.emission.toFixed(0));
+    }
+
+    // Uptime: the dev node's single validator proposed (and so signed) every block after genesis.
+    const up = await db.prisma.validatorUptime.findMany({ orderBy: { fromBlock: "asc" } });
+    expect(up.reduce((s, u) => s + u.proposedBlocks, 0)).toBe(Number(head));
+    expect(up[0]).toMatchObject({ fromBlock: 0n, toBlock: UPTIME_WINDOW - 1n, missedBlocks: 0 });
+    const page = await loadValidatorsPage(db.prisma);
+    expect(page.validators[0]!.uptime).toBe(1);
+  });
+
+  it("re-indexing a range changes nothing", async () => {
+    const before = await dump(db.prisma);
+    const client = createIndexerClient(node.rpcUrl);
+    await indexNewBlocks({ prisma: db.prisma, client, batchSize: 5, fromBlock: 0n, toBlock: head });
+    await indexNewBlocks({
+      prisma: db.prisma,
+      client,
+      batchSize: 3,
+      fromBlock: registeredAt - 2n,
+      toBlock: head - 4n,
+    });
+    expect(await dump(db.prisma)).toEqual(before);
+  });
+
+  it("feeds the neuron page's incentive and emission history and the subnet page's emission per tempo", async () => {
+    const neuron = await loadNeuronPage(db.prisma, netuid, 0);
+    const snaps = await db.prisma.metagraphSnapshot.count({ where: { netuid } });
+    expect(neuron?.history).toHaveLength(snaps);
+    expect(neuron?.history.every((p) => p.incentive >= 0 && p.incentive <= 1)).toBe(true);
+    const subnet = await loadSubnetPage(db.prisma, netuid);
+    expect(subnet?.emissionHistory).toHaveLength(snaps);
+    expect(subnet?.emissionHistory.map((p) => p.epoch)).toEqual(
+      [...subnet!.emissionHistory.map((p) => p.epoch)].sort((x, y) => x - y),
+    );
+  });
+});
