@@ -6,7 +6,7 @@ import path from "node:path";
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
-    include: ["{chain,worker,lib,app,components,contracts,scripts}/**/*.test.{ts,tsx}"],
+    include: ["{chain,worker,lib,app,components,contracts,scripts,docs}/**/*.test.{ts,tsx}"],
     exclude: ["**/node_modules/**", "**/.next/**", "**/dist/**"],
     testTimeout: 120_000,
     hookTimeout: 180_000,

@@ -18,9 +18,11 @@ export class EpochInputError extends Error {
 }
 
 /**
- * A sparse row: parallel arrays of column UIDs and values (no duplicate UIDs). Plain arrays on
- * purpose, in the input and the output alike: one array kind at the hot loops' call sites keeps
- * them monomorphic in V8 (mixing typed and plain arrays there was measurably slower).
+ * A sparse row: parallel arrays of column UIDs and values (no duplicate UIDs). Plain arrays in
+ * the input on purpose: one array kind at the hot loops' call sites keeps them monomorphic in V8
+ * (mixing typed and plain arrays there was measurably slower), and the node reads rows from
+ * storage as plain arrays. The output's bond rows are typed arrays (EpochBondRow): building
+ * 4096-wide rows of doubles as plain arrays cost more than a quarter of a 4096 × 256 epoch.
  */
 export interface SparseRow {
   readonly uids: readonly number[];
@@ -73,7 +75,13 @@ export interface EpochNeuronOutput {
   /** The new permit. */
   validatorPermit: boolean;
   /** New bond row (non-zero entries, UID ascending); empty without a new permit. */
-  bonds: { uids: number[]; values: number[] };
+  bonds: EpochBondRow;
+}
+
+/** An output bond row: views into one buffer shared by the epoch's rows (read-only by contract). */
+export interface EpochBondRow {
+  readonly uids: Int32Array;
+  readonly values: Float64Array;
 }
 
 export interface EpochOutput {
@@ -190,6 +198,7 @@ export function stakeWeightedConsensus(
   const vals = new Float64Array(TILE * m);
   const stks = new Float64Array(TILE * m);
   const lens = new Int32Array(TILE);
+  const hist = new Float64Array(BUCKETS);
   for (let j0 = 0; j0 < n; j0 += TILE) {
     const width = Math.min(TILE, n - j0);
     lens.fill(0);
@@ -207,10 +216,81 @@ export function stakeWeightedConsensus(
     }
     for (let t = 0; t < width; t++) {
       const len = lens[t]!;
-      if (len > 0) consensus[j0 + t] = weightedUpperQuantile(vals, stks, t * m, t * m + len, need);
+      if (len > 0) consensus[j0 + t] = columnConsensus(vals, stks, t * m, t * m + len, need, hist);
     }
   }
   return consensus;
+}
+
+/** Buckets of columnConsensus's histogram pass. */
+const BUCKETS = 256;
+/** Columns with at most this many entries go straight to the quickselect. */
+const HISTOGRAM_MIN_ENTRIES = 48;
+
+/**
+ * weightedUpperQuantile of one gathered column, narrowed first by one histogram pass on long
+ * columns: entries are bucketed by value over the column's [min, max] with a monotone map (a
+ * larger value never lands in a lower bucket, whatever the rounding), the stake per bucket is
+ * summed, and scanning buckets from the top finds the one bucket that must hold the answer; the
+ * quickselect then runs on that bucket's entries alone, with the stake above it deducted from
+ * `need` (exact: integers below 2^48). Branch-light and linear, where a quickselect over the
+ * whole column mispredicts on every comparison.
+ */
+function columnConsensus(
+  vals: Float64Array,
+  stks: Float64Array,
+  start: number,
+  end: number,
+  need: number,
+  hist: Float64Array,
+): number {
+  if (end - start <= HISTOGRAM_MIN_ENTRIES) return weightedUpperQuantile(vals, stks, start, end, need);
+  let min = vals[start]!;
+  let max = min;
+  for (let k = start + 1; k < end; k++) {
+    const v = vals[k]!;
+    if (v < min) min = v;
+    else if (v > max) max = v;
+  }
+  if (min === max) {
+    let total = 0;
+    for (let k = start; k < end; k++) total += stks[k]!;
+    return total * U16_MAX >= need ? max : 0;
+  }
+  // (v − min)·scale < BUCKETS for v ≤ max; the index is clamped all the same.
+  const scale = BUCKETS / (max - min + 1);
+  hist.fill(0);
+  for (let k = start; k < end; k++) {
+    const b0 = Math.floor((vals[k]! - min) * scale);
+    const b = b0 < BUCKETS ? b0 : BUCKETS - 1;
+    hist[b] = hist[b]! + stks[k]!;
+  }
+  let above = 0;
+  let bucket = -1;
+  for (let b = BUCKETS - 1; b >= 0; b--) {
+    const h = hist[b]!;
+    if (h === 0) continue; // every entry has stake > 0: an empty bucket holds no candidate
+    if ((above + h) * U16_MAX >= need) {
+      bucket = b;
+      break;
+    }
+    above += h;
+  }
+  if (bucket < 0) return 0;
+  // Move the bucket's entries to the front and select among them.
+  let n = start;
+  for (let k = start; k < end; k++) {
+    const v = vals[k]!;
+    const b = Math.floor((v - min) * scale);
+    if ((b < BUCKETS ? b : BUCKETS - 1) === bucket) {
+      const sk = stks[k]!;
+      vals[k] = vals[n]!;
+      stks[k] = stks[n]!;
+      vals[n] = v;
+      stks[n++] = sk;
+    }
+  }
+  return weightedUpperQuantile(vals, stks, start, n, need - above * U16_MAX);
 }
 
 /**
@@ -369,6 +449,22 @@ export function bondIncentive(
 }
 
 /**
+ * The epoch's rows × n matrix, zeroed: one buffer reused across epochs (runEpoch is synchronous
+ * and nothing it returns refers to the matrix), so a large subnet's epoch does not allocate and
+ * fault in megabytes of fresh memory every time.
+ */
+let matrixBuffer = new Float64Array(0);
+function zeroedMatrix(length: number): Float64Array {
+  if (matrixBuffer.length < length) {
+    matrixBuffer = new Float64Array(length);
+    return matrixBuffer.subarray(0, length);
+  }
+  const m = matrixBuffer.subarray(0, length);
+  m.fill(0);
+  return m;
+}
+
+/**
  * Step 5: the row-normalized weights of the validator rows (prior permits only), dropping
  * self-weights and weights set at or before the target's registration (lastUpdate_i ≤
  * registeredAt_j). Every weight row is validated, kept or not, so corrupt state is noticed.
@@ -381,7 +477,7 @@ function buildWeights(
   seen: Int32Array,
 ): Float64Array {
   const n = neurons.length;
-  const w = new Float64Array(rows * n);
+  const w = zeroedMatrix(rows * n);
   const keptCols = new Int32Array(n);
   const keptVals = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -458,21 +554,40 @@ function emaBondsInPlace(
   return colSum;
 }
 
-/** Row r of a row-major rows × n matrix as a sparse row of its non-zero entries. */
-function sparseRowOf(m: Float64Array, r: number, n: number): { uids: number[]; values: number[] } {
-  const base = r * n;
-  let nz = 0;
-  for (let j = 0; j < n; j++) if (m[base + j]! !== 0) nz++;
-  const uids = new Array<number>(nz);
-  const values = new Array<number>(nz);
-  for (let j = 0, k = 0; j < n; j++) {
-    const x = m[base + j]!;
-    if (x !== 0) {
-      uids[k] = j;
-      values[k++] = x;
-    }
+const EMPTY_BOND_ROW: EpochBondRow = { uids: new Int32Array(0), values: new Float64Array(0) };
+
+/**
+ * The non-zero entries of the given rows of a row-major rows × n matrix as sparse rows, all
+ * views into one pair of typed arrays (two allocations for the whole epoch). `keep[r]` false:
+ * the empty row.
+ */
+function sparseRowsOf(m: Float64Array, rows: number, n: number, keep: boolean[]): EpochBondRow[] {
+  let total = 0;
+  for (let r = 0; r < rows; r++) {
+    if (!keep[r]) continue;
+    for (let j = r * n, end = j + n; j < end; j++) if (m[j]! !== 0) total++;
   }
-  return { uids, values };
+  const uids = new Int32Array(total);
+  const values = new Float64Array(total);
+  const out: EpochBondRow[] = new Array<EpochBondRow>(rows);
+  let k = 0;
+  for (let r = 0; r < rows; r++) {
+    if (!keep[r]) {
+      out[r] = EMPTY_BOND_ROW;
+      continue;
+    }
+    const from = k;
+    const base = r * n;
+    for (let j = 0; j < n; j++) {
+      const x = m[base + j]!;
+      if (x !== 0) {
+        uids[k] = j;
+        values[k++] = x;
+      }
+    }
+    out[r] = { uids: uids.subarray(from, k), values: values.subarray(from, k) };
+  }
+  return out;
 }
 
 function validateParams(p: EpochParams): void {
@@ -501,7 +616,7 @@ export function runEpoch(input: EpochInput): EpochOutput {
   const n = neurons.length;
   if (n > MAX_UIDS) throw new EpochInputError(`subnet has ${n} UIDs, more than ${MAX_UIDS}`);
 
-  T("// 1. Activi");
+  T('// 1. Activity');
   // 1. Activity.
   const active: boolean[] = new Array<boolean>(n);
   for (let i = 0; i < n; i++) {
@@ -512,12 +627,12 @@ export function runEpoch(input: EpochInput): EpochOutput {
     active[i] = nr.lastUpdate + params.activityCutoff >= currentBlock;
   }
 
-  T("// 2. Stake,");
+  T('// 2. Stake, z');
   // 2. Stake, zeroed below the threshold, normalized.
   const stakeWei: bigint[] = neurons.map((nr) => (nr.stake < params.stakeThreshold ? 0n : nr.stake));
   const stake = normalizeExact(stakeWei);
 
-  T("// 3. New pe");
+  T('// 3. New perm');
   // 3. New permits: top maxValidators by stake, zero never, ties at the cut to the higher UID.
   const newPermit: boolean[] = new Array<boolean>(n).fill(false);
   const candidates: number[] = [];
@@ -542,14 +657,14 @@ export function runEpoch(input: EpochInput): EpochOutput {
   }
   const rows = rowUid.length;
 
-  T("// 4. Active");
+  T('// 4. Active s');
   // 4. Active stake: active and prior permit, renormalized (from the exact wei).
   const activeWei: bigint[] = stakeWei.map((s, i) => (active[i] && neurons[i]!.validatorPermit ? s : 0n));
   const activeStake = normalizeExact(activeWei);
   const rowStake = new Float64Array(rows);
   for (let r = 0; r < rows; r++) rowStake[r] = activeStake[rowUid[r]!]!;
 
-  T("// 5. Weight");
+  T('// 5. Weights:');
   // 5. Weights: rows of prior permits only; no self-weight; nothing set at or before the
   // target's registration (lastUpdate_i ≤ registeredAt_j). Then row-normalize.
   const registeredAt = new Float64Array(n);
@@ -557,16 +672,16 @@ export function runEpoch(input: EpochInput): EpochOutput {
   const seen = new Int32Array(n).fill(-1);
   const w = buildWeights(neurons, rowOf, rows, registeredAt, seen);
 
-  T("// 6. Consen");
+  T('// 6. Consensu');
   // 6. Consensus.
   const consensus = stakeWeightedConsensus(w, rows, n, rowStake, params.kappa);
 
-  T("// 7–8. Clip");
+  T('// 7–8. Clip, ');
   // 7–8. Clip, validator trust, incentive.
   const { trust, rawIncentive } = clipTrustIncentive(w, rows, n, consensus, rowStake);
   const incentive = normalizeExact(toBigInts(rawIncentive));
 
-  T("// 9. Bonds:");
+  T('// 9. Bonds: E');
   // 9. Bonds: EMA of the clipped weights over the previous bonds (reset towards UIDs registered
   // after the previous epoch), in place over the clipped weights, which nothing reads later.
   const b = w;
@@ -580,7 +695,7 @@ export function runEpoch(input: EpochInput): EpochOutput {
     seen,
   );
 
-  T("// 10. Divid");
+  T('// 10. Dividen');
   // 10. Dividends: activeStake_i · Σ_j colnorm(B)_ij · incentive_j, normalized; the product
   // with the stake is taken exactly in BigInt (it can reach 2^64).
   const d = bondIncentive(b, rows, n, colSum, incentive, rowStake);
@@ -590,7 +705,7 @@ export function runEpoch(input: EpochInput): EpochOutput {
   }
   const dividends = normalizeExact(divRaw);
 
-  T("// 11. Emiss");
+  T('// 11. Emissio');
   // 11. Emission: owner cut, then R = E − cut split half by incentive, half by dividends,
   // with the fallbacks (no incentive → validators by active stake, else by stake, else not
   // minted; incentive without dividends → miners), all in one exact apportionment of R.
@@ -622,11 +737,18 @@ export function runEpoch(input: EpochInput): EpochOutput {
   if (!shares.some((s) => s > 0n)) unminted = R;
 
   // Bond rows are stored only for UIDs holding a new permit (end of step 10).
-  T("const out: E");
+  T('const bondRows');
+  const bondRows = sparseRowsOf(
+    b,
+    rows,
+    n,
+    rowUid.map((i) => newPermit[i]!),
+  );
+  T('const out: Epo');
   const out: EpochNeuronOutput[] = new Array<EpochNeuronOutput>(n);
   for (let i = 0; i < n; i++) {
     const r = rowOf[i]!;
-    const bonds = newPermit[i] && r >= 0 ? sparseRowOf(b, r, n) : { uids: [], values: [] };
+    const bonds = r >= 0 ? bondRows[r]! : EMPTY_BOND_ROW;
     out[i] = {
       stake: stake[i]!,
       validatorTrust: r >= 0 ? trust[r]! : 0,

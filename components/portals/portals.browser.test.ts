@@ -171,7 +171,7 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
     await hydrated(page);
     await page.getByTestId("wallet-account").waitFor();
     expect(await page.getByTestId("connect-first").count()).toBe(0);
-  });
+  }, 600_000);
 
   it("Sign-In with Ethereum: a rejected signature says so and leaves you signed out; then signs in and out", async () => {
     const session = async () =>
@@ -191,7 +191,7 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
     await page.getByRole("menuitem", { name: "Sign out" }).click();
     await page.getByRole("menuitem", { name: "Sign in with Ethereum" }).waitFor();
     expect(await session()).toBeNull();
-  });
+  }, 600_000);
 
   it("renders every portal for the connected wallet", async () => {
     for (const portal of ["miner", "validator", "subnet", "staking"]) {
@@ -202,7 +202,7 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
       expect(await page.locator("h1").innerText()).toMatch(/portal|Staking/);
       await page.screenshot({ path: path.join(SCREENSHOTS, `portal-${portal}.png`), fullPage: true });
     }
-  });
+  }, 600_000);
 
   it("staking: a simulated revert shows its decoded custom error before the wallet is asked; a stake goes pending → confirmed with its /tx link", async () => {
     const hotkey = node.accounts[5]!.address;
@@ -244,7 +244,7 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
     // The delegation shows without waiting for the next poll.
     await page.getByRole("cell", { name: "1 TEN" }).first().waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, "portal-staking-confirmed.png"), fullPage: true });
-  });
+  }, 600_000);
 
   it("a wallet switched away in the wallet is brought back in one click with wallet_switchEthereumChain", async () => {
     await open(page, `${app.url}/subnet`);
@@ -261,7 +261,7 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
     expect(wallet.calls.slice(from)).toContain("wallet_switchEthereumChain");
     expect(wallet.calls.slice(from)).not.toContain("wallet_addEthereumChain");
     expect(wallet.addedChains).toHaveLength(1);
-  });
+  }, 600_000);
 
   it("subnet owner: an uploaded data set (size limit, hash check), a subnet created at the lock cost shown, hyperparameters within their bounds", async () => {
     await open(page, `${app.url}/subnet`);
@@ -350,7 +350,7 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
     expect(h).toMatchObject({ tempo: 10, commitRevealEnabled: false });
     await card(page, `Metagraph of subnet ${netuid}`).getByText("No neurons yet.").waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, "portal-subnet-flow.png"), fullPage: true });
-  });
+  }, 600_000);
 
   it("miner: registers its hotkey at the live burn (a second try reverts, decoded), publishes an uploaded ONNX model, serves an endpoint after rejecting the first signature", async () => {
     await open(page, `${app.url}/miner`);
@@ -417,7 +417,7 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
       `/subnets/${netuid}/neurons/${uid}`,
     );
     await page.screenshot({ path: path.join(SCREENSHOTS, "portal-miner-flow.png"), fullPage: true });
-  });
+  }, 600_000);
 
   it("validator: worker keys need a permit; stakes on itself, registers with a consensus key, sets its take, holds a permit, adds and removes a worker key", async () => {
     const worker = privateKeyToAccount(generatePrivateKey()).address;
@@ -485,7 +485,7 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
     await wrow.getByRole("button", { name: "Remove" }).click();
     await wrow.getByText("revoked").waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, "portal-validator-flow.png"), fullPage: true });
-  });
+  }, 600_000);
 
   it("staking: unstake shows the unbonding entry with its release block, claimable after it; rewards history per delegation", async () => {
     const hotkey = node.accounts[5]!.address;
@@ -531,5 +531,5 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
       .filter({ hasText: shortHash(wallet.address) })
       .waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, "portal-staking-flow.png"), fullPage: true });
-  });
+  }, 600_000);
 });

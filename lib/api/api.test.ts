@@ -14,6 +14,8 @@ import * as validatorsRoute from "@/app/api/v1/validators/route";
 import * as subnetsRoute from "@/app/api/v1/subnets/route";
 import * as subnetRoute from "@/app/api/v1/subnets/[netuid]/route";
 import * as metagraphRoute from "@/app/api/v1/subnets/[netuid]/metagraph/route";
+import * as epochsRoute from "@/app/api/v1/subnets/[netuid]/epochs/route";
+import * as slashingRoute from "@/app/api/v1/validators/slashing/route";
 import * as statsRoute from "@/app/api/v1/stats/route";
 import * as openapiRoute from "@/app/api/v1/openapi.json/route";
 import { startTestPglite, startTestPostgres, type TestDatabase } from "@/lib/indexer/test-db";
@@ -154,6 +156,35 @@ async function seed(prisma: PrismaClient) {
       active: true,
       validatorPermit: true,
     },
+  });
+  // Two earlier epochs of subnet 1 and the slashing history of the jailed validator.
+  for (const b of [5n, 10n])
+    await prisma.metagraphSnapshot.create({
+      data: { netuid: 1, blockNumber: b, epoch: b / 10n, neuronCount: 1, totalStake: "1000", emission: "5" },
+    });
+  await prisma.slashingEvent.createMany({
+    data: [
+      {
+        validatorHotkey: addr(0x21),
+        blockNumber: 7n,
+        kind: "downtime",
+        amount: "50",
+        jailedUntil: 1_800_000_000n,
+      },
+      { validatorHotkey: addr(0x21), blockNumber: 9n, kind: "double_sign", amount: "450", tombstoned: true },
+    ],
+  });
+  await prisma.validatorUptime.createMany({
+    data: [
+      {
+        validatorHotkey: addr(0x11),
+        fromBlock: 0n,
+        toBlock: 99n,
+        signedBlocks: 90,
+        missedBlocks: 10,
+        proposedBlocks: 30,
+      },
+    ],
   });
   return txs.length;
 }
@@ -301,6 +332,46 @@ function apiSuite(name: string, start: () => Promise<TestDatabase>) {
       expect(m.neurons[0]).toMatchObject({ uid: 0, consensus: 0.25, emission: "77", validatorPermit: true });
     });
 
+    it("serves validators' uptime, the slashing history and a subnet's epochs, with cursors", async () => {
+      const v = await body(await validatorsRoute.GET());
+      expect(v.items.find((x: { hotkey: string }) => x.hotkey === addr(0x11))).toMatchObject({
+        uptime: 0.9,
+        proposedBlocks: 30,
+        slashCount: 0,
+      });
+      expect(v.items.find((x: { hotkey: string }) => x.hotkey === addr(0x21))).toMatchObject({
+        uptime: null,
+        slashCount: 2,
+      });
+      const first = await body(await slashingRoute.GET(get("/?limit=1")));
+      expect(first.items).toEqual([
+        expect.objectContaining({ blockNumber: 9, kind: "double_sign", amount: "450", tombstoned: true }),
+      ]);
+      const second = await body(await slashingRoute.GET(get(`/?limit=1&cursor=${first.nextCursor}`)));
+      expect(second.items).toEqual([
+        expect.objectContaining({ blockNumber: 7, kind: "downtime", jailedUntil: 1_800_000_000 }),
+      ]);
+      expect(second.nextCursor).toBeNull();
+      const none = await body(await slashingRoute.GET(get(`/?hotkey=${addr(0x11)}`)));
+      expect(none.items).toEqual([]);
+      expect((await slashingRoute.GET(get("/?hotkey=0x12"))).status).toBe(400);
+
+      const e1 = await body(await epochsRoute.GET(get("/?limit=2"), params({ netuid: "1" })));
+      expect(e1.items.map((e: { blockNumber: number }) => e.blockNumber)).toEqual([20, 10]);
+      const e2 = await body(
+        await epochsRoute.GET(get(`/?limit=2&cursor=${e1.nextCursor}`), params({ netuid: "1" })),
+      );
+      expect(e2.items).toEqual([
+        { blockNumber: 5, epoch: 0, neuronCount: 1, totalStake: "1000", emission: "5" },
+      ]);
+      expect(e2.nextCursor).toBeNull();
+      const missing = await epochsRoute.GET(get("/"), params({ netuid: "9" }));
+      expect(missing.status).toBe(404);
+      expect(await missing.json()).toEqual({
+        error: { code: "NOT_FOUND", message: "subnet 9 does not exist" },
+      });
+    });
+
     it("reports head, block time and throughput", async () => {
       const s = await body(await statsRoute.GET());
       expect(s.head).toBe(BLOCKS - 1);
@@ -323,6 +394,8 @@ function apiSuite(name: string, start: () => Promise<TestDatabase>) {
         "/subnets",
         "/subnets/{netuid}",
         "/subnets/{netuid}/metagraph",
+        "/subnets/{netuid}/epochs",
+        "/validators/slashing",
         "/stats",
         "/faucet",
         "/faucet/challenge",

@@ -34,7 +34,7 @@ async function withoutIndexes(prisma: PrismaClient, table: string, load: () => P
   for (const d of defs) await prisma.$executeRawUnsafe(d.indexdef);
 }
 
-async function seed(prisma: PrismaClient, txs: number): Promise<void> {
+export async function seed(prisma: PrismaClient, txs: number): Promise<void> {
   const blocks = Math.ceil(txs / TX_PER_BLOCK);
   await prisma.$executeRawUnsafe(`
     INSERT INTO "Block" ("number", "hash", "parentHash", "timestamp", "miner", "gasUsed", "gasLimit", "baseFeePerGas", "stateRoot", "size", "txCount")

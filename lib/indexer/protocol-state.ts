@@ -13,7 +13,7 @@
 import { Prisma } from "@prisma/client";
 import { decodeFunctionResult, encodeFunctionData, type Hex } from "viem";
 import { z } from "zod";
-import { decodeCommitCertificate } from "@/chain/src/consensus/types";
+import { decodeHeaderExtra } from "@/chain/src/consensus/header-extra";
 import { TEN } from "@/chain/src/protocol/params";
 import { isEpochBlock, tempoIndex } from "@/chain/src/protocol/schedule";
 import { metagraphPrecompile, stakingPrecompile } from "@/contracts/system-contracts";
@@ -362,8 +362,9 @@ export function blockSigners(number: bigint, miner: string, extraData: string): 
   let signers: Set<string> | null = null;
   if (extraData.length > 2) {
     try {
-      const cert = decodeCommitCertificate(Buffer.from(extraData.slice(2), "hex"));
-      signers = new Set(cert.signatures.map((s) => s.validator.toLowerCase()));
+      // The parent's certificate, possibly followed by double-sign evidence (header-extra.ts).
+      const cert = decodeHeaderExtra(Buffer.from(extraData.slice(2), "hex")).certificate;
+      signers = cert ? new Set(cert.signatures.map((s) => s.validator.toLowerCase())) : null;
     } catch {
       signers = null; // not a certificate: count the proposer only
     }

@@ -87,6 +87,9 @@ export interface QueueStats {
 }
 
 const uuid = z.uuid();
+/** Interactive transactions wait longer than Prisma's 2 s default for the connection: on a
+ *  one-connection pool (embedded PGlite) under load, completions queue behind each other. */
+const TX_OPTIONS = { maxWait: 15_000, timeout: 30_000 } as const;
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "expected a 20-byte hex address");
 
 function parseJobId(id: string): string {
@@ -301,7 +304,7 @@ export class JobQueue {
           "completedAt" = now(), "updatedAt" = now(), error = NULL
         WHERE id = ${id}::uuid`;
       return { duplicate: false };
-    });
+    }, TX_OPTIONS);
   }
 
   /**
@@ -342,7 +345,7 @@ export class JobQueue {
           error = ${dead ? `${reason} (after ${job.attempts} of ${job.maxAttempts} attempts)` : reason}
         WHERE id = ${id}::uuid`;
       return { status: dead ? ("dead" as const) : ("failed" as const), duplicate: false };
-    });
+    }, TX_OPTIONS);
   }
 
   getJob(id: string): Promise<Job | null> {

@@ -48,44 +48,41 @@ export async function waitFor<T>(
   what: string,
   probe: () => Promise<T | undefined | false | null>,
   ms = 120_000,
+  everyMs = 100,
 ): Promise<T> {
   const until = Date.now() + ms;
   for (;;) {
     const v = await probe();
     if (v) return v;
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 
 /**
  * A real `tensorchain-worker run` process on one CPU thread with short polling and a 3 s
- * inference limit, in its own process group (so killGroup also takes its session hosts).
+ * inference limit (`flags` override these), in its own process group (so killGroup also takes its session hosts).
  * Its stderr is printed if it exits on its own with an error.
  */
-export function startWorkerProcess(key: `0x${string}`, apiUrl: string): ChildProcess {
+export function startWorkerProcess(
+  key: `0x${string}`,
+  apiUrl: string,
+  flags: Record<string, string> = {},
+): ChildProcess {
+  const options: Record<string, string> = {
+    "poll-interval": "100ms",
+    "max-backoff": "500ms",
+    "heartbeat-interval": "300ms",
+    threads: "1",
+    "execution-provider": "cpu",
+    "inference-timeout": "3s",
+    "load-timeout": "30s",
+    "memory-limit": "768MiB",
+    ...flags,
+  };
   const child = spawn(
     process.execPath,
-    [
-      WORKER_BIN,
-      "run",
-      "--poll-interval",
-      "100ms",
-      "--max-backoff",
-      "500ms",
-      "--heartbeat-interval",
-      "300ms",
-      "--threads",
-      "1",
-      "--execution-provider",
-      "cpu",
-      "--inference-timeout",
-      "3s",
-      "--load-timeout",
-      "30s",
-      "--memory-limit",
-      "768MiB",
-    ],
+    [WORKER_BIN, "run", ...Object.entries(options).flatMap(([k, v]) => [`--${k}`, v])],
     {
       env: childEnv({ WORKER_PRIVATE_KEY: key, TENSORCHAIN_API_URL: apiUrl }),
       stdio: ["ignore", "ignore", "pipe"],

@@ -76,6 +76,15 @@ const OPTIONS = {
       .optional(),
   },
   concurrency: { flag: "concurrency", env: "WORKER_CONCURRENCY", schema: int(1, 1, 256) },
+  /** Claim each slot's next job while the current one runs (true/false). */
+  prefetch: {
+    flag: "prefetch",
+    env: "WORKER_PREFETCH",
+    schema: z
+      .enum(["true", "false", "1", "0"])
+      .default("true")
+      .transform((v) => v === "true" || v === "1"),
+  },
   kinds: {
     flag: "kinds",
     env: "WORKER_JOB_KINDS",

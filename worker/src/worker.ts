@@ -22,6 +22,23 @@ import { claimedJobSchema, type ClaimedJob, type JobResult } from "./jobs/types.
 const PERMANENT = new Set(["DATASET_INVALID", "TASK_SPEC_INVALID"]);
 const COMPLETE_ATTEMPTS = 5;
 
+interface RawJob {
+  id: string;
+  kind: string;
+  attempt?: number;
+  payload: unknown;
+}
+
+/** A claimed job whose lease this worker keeps alive: waiting for its slot, or running. */
+interface HeldJob {
+  raw: RawJob;
+  leaseMs: number | undefined;
+  controller: AbortController;
+  log: Logger;
+  progress?: { done: number; total: number };
+  stopHeartbeat(): void;
+}
+
 interface RunningJob {
   id: string;
   kind: string;
@@ -83,6 +100,8 @@ export class Worker {
   private readonly log: Logger;
   private readonly queue: QueueClient;
   private readonly running = new Map<string, RunningJob>();
+  /** Claimed jobs not yet running (prefetched), released at shutdown. */
+  private readonly held = new Set<HeldJob>();
   private readonly slots: Promise<void>[] = [];
   private stopping = false;
   private wake: (() => void)[] = [];
@@ -149,6 +168,50 @@ export class Worker {
     });
   }
 
+  /**
+   * Leases a claimed job: heartbeats start at once (also while a prefetched job waits for its
+   * slot) and abort the job when the server says the lease is lost.
+   */
+  private hold(raw: RawJob, leaseMs: number | undefined): HeldJob {
+    const controller = new AbortController();
+    const log = this.log.child({ jobId: raw.id, kind: raw.kind });
+    const every = Math.max(
+      50,
+      Math.min(this.config.heartbeatIntervalMs, leaseMs ? Math.floor(leaseMs / 3) : Infinity),
+    );
+    const held: HeldJob = { raw, leaseMs, controller, log, stopHeartbeat: () => clearInterval(timer) };
+    const timer = setInterval(() => {
+      this.queue
+        .heartbeat({ jobId: raw.id, ...(held.progress ? { progress: held.progress } : {}) })
+        .catch((err: unknown) => {
+          if (err instanceof QueueHttpError && err.leaseLost) {
+            log.warn("lease lost; abandoning job", { reason: errorReason(err) });
+            controller.abort(new WorkerError("QUEUE_HTTP", "lease lost"));
+          } else {
+            log.warn("heartbeat failed", { reason: errorReason(err) });
+          }
+        });
+    }, every);
+    this.held.add(held);
+    return held;
+  }
+
+  /** Gives a held job back to the queue (/fail with retry). */
+  private async release(held: HeldJob, reason: string): Promise<void> {
+    held.stopHeartbeat();
+    this.held.delete(held);
+    await this.queue
+      .fail({ jobId: held.raw.id, reason, retry: true })
+      .catch((err: unknown) =>
+        held.log.warn("release failed; the lease will expire", { reason: errorReason(err) }),
+      );
+  }
+
+  private async claimOne(): Promise<HeldJob | null> {
+    const claimed = await this.queue.claim(this.config.kinds);
+    return claimed.job ? this.hold(claimed.job, claimed.leaseMs) : null;
+  }
+
   private async slot(index: number): Promise<void> {
     let backoff = this.config.pollIntervalMs;
     const idle = async () => {
@@ -156,37 +219,46 @@ export class Worker {
       await this.pause(backoff / 2 + Math.random() * (backoff / 2));
       backoff = Math.min(this.config.maxBackoffMs, backoff * 2);
     };
+    // The next job, claimed while the current one runs: the claim's round trip (signing, the
+    // server's checks, the SKIP LOCKED query) is then off the critical path of a busy worker.
+    let next: Promise<HeldJob | null> | undefined;
     while (!this.stopping) {
-      let claimed;
+      let held: HeldJob | null;
       try {
-        claimed = await this.queue.claim(this.config.kinds);
+        held = await (next ?? this.claimOne());
       } catch (err) {
         this.log.warn("claim failed", { slot: index, reason: errorReason(err) });
+        next = undefined;
         await idle();
         continue;
       }
-      if (!claimed.job) {
+      next = undefined;
+      if (held === null) {
         await idle();
         continue;
       }
       backoff = this.config.pollIntervalMs;
       if (this.stopping) {
-        await this.queue
-          .fail({ jobId: claimed.job.id, reason: "worker shutting down", retry: true })
-          .catch(() => undefined);
+        await this.release(held, "worker shutting down");
         break;
       }
-      await this.process(claimed.job, claimed.leaseMs);
+      if (this.config.prefetch) {
+        next = this.claimOne();
+        next.catch(() => undefined); // handled when awaited above
+      }
+      await this.process(held);
     }
+    const left = await next?.catch(() => null);
+    if (left) await this.release(left, "worker shutting down");
   }
 
-  private async process(
-    raw: { id: string; kind: string; attempt?: number; payload: unknown },
-    leaseMs?: number,
-  ): Promise<void> {
+  /** Runs a held job; returns when its result is computed (the completion is sent in the background). */
+  private async process(held: HeldJob): Promise<void> {
+    const { raw, controller, log } = held;
     const parsed = claimedJobSchema.safeParse(raw);
-    const log = this.log.child({ jobId: raw.id, kind: raw.kind });
     if (!parsed.success) {
+      held.stopHeartbeat();
+      this.held.delete(held);
       const issue = parsed.error.issues[0];
       const reason = `malformed job: ${issue?.path.join(".") || "job"}: ${issue?.message}`;
       log.warn("rejecting job", { reason });
@@ -197,8 +269,7 @@ export class Worker {
       return;
     }
     const job = parsed.data;
-    const controller = new AbortController();
-    let progress: { done: number; total: number } | undefined;
+    this.held.delete(held);
     const entry: RunningJob = {
       id: job.id,
       kind: job.kind,
@@ -206,23 +277,11 @@ export class Worker {
       released: false,
       done: Promise.resolve(),
     };
-    const heartbeatEvery = Math.max(
-      50,
-      Math.min(this.config.heartbeatIntervalMs, leaseMs ? Math.floor(leaseMs / 3) : Infinity),
-    );
-    const heartbeat = setInterval(() => {
-      this.queue.heartbeat({ jobId: job.id, ...(progress ? { progress } : {}) }).catch((err: unknown) => {
-        if (err instanceof QueueHttpError && err.leaseLost) {
-          log.warn("lease lost; abandoning job", { reason: errorReason(err) });
-          controller.abort(new WorkerError("QUEUE_HTTP", "lease lost"));
-        } else {
-          log.warn("heartbeat failed", { reason: errorReason(err) });
-        }
-      });
-    }, heartbeatEvery);
     const started = performance.now();
     this.metrics.running.inc();
     log.info("job started", { attempt: job.attempt });
+    let computed!: () => void;
+    const resultReady = new Promise<void>((r) => (computed = r));
     entry.done = (async () => {
       try {
         const ctx: JobContext = {
@@ -232,13 +291,14 @@ export class Worker {
           onProgress: (done, total) => {
             // Log at each quarter, not per batch, to keep long evaluations readable.
             const quarter = (n: number) => Math.floor((4 * n) / Math.max(1, total));
-            if (quarter(done) > quarter(progress?.done ?? 0)) log.info("job progress", { done, total });
-            progress = { done, total };
+            if (quarter(done) > quarter(held.progress?.done ?? 0)) log.info("job progress", { done, total });
+            held.progress = { done, total };
           },
         };
         const result = await this.execute(ctx, job);
-        clearInterval(heartbeat);
+        computed();
         if (entry.released || controller.signal.aborted) return;
+        // Heartbeats go on until the server has the result: the lease must outlive the upload.
         await this.completeWithRetry(job.id, result);
         this.metrics.jobs.inc({ kind: job.kind, status: result.status });
         log.info("job done", {
@@ -248,7 +308,8 @@ export class Worker {
           ms: Math.round(performance.now() - started),
         });
       } catch (err) {
-        clearInterval(heartbeat);
+        computed();
+        held.stopHeartbeat();
         if (entry.released) return;
         const reason = errorReason(err);
         const retry = !(err instanceof WorkerError && PERMANENT.has(err.code));
@@ -258,14 +319,15 @@ export class Worker {
           .fail({ jobId: job.id, reason, retry })
           .catch((e: unknown) => log.warn("fail request failed", { reason: errorReason(e) }));
       } finally {
-        clearInterval(heartbeat);
+        computed();
+        held.stopHeartbeat();
         this.metrics.running.dec();
         this.metrics.jobDuration.observe({ kind: job.kind }, (performance.now() - started) / 1000);
         this.running.delete(job.id);
       }
     })();
     this.running.set(job.id, entry);
-    await entry.done;
+    await resultReady;
   }
 
   private execute(ctx: JobContext, job: ClaimedJob): Promise<JobResult> {
@@ -309,6 +371,7 @@ export class Worker {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([all(), new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);
     clearTimeout(timer);
+    await Promise.all([...this.held].map((h) => this.release(h, "worker shutting down")));
     const left = [...this.running.values()];
     await Promise.all(
       left.map(async (j) => {

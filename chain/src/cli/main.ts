@@ -205,6 +205,8 @@ async function runBootstrap(o: BootstrapNodeOptions): Promise<void> {
   if (b.statsUrl) console.log(`Stats on ${b.statsUrl}/stats and ${b.statsUrl}/peers`);
   if (b.metricsUrl) console.log(`Metrics on ${b.metricsUrl}`);
   await untilSignal(() => b.stop());
+  // libp2p can leave timers behind after stopping: exit rather than wait for them.
+  process.exit(process.exitCode ?? 0);
 }
 
 async function runNetworkNode(cfg: BftNodeConfig): Promise<void> {
@@ -216,6 +218,7 @@ async function runNetworkNode(cfg: BftNodeConfig): Promise<void> {
     `validator set of height ${running.driver.height}: ${running.driver.validators.validators.length}`,
   );
   await untilSignal(() => running.stop());
+  process.exit(process.exitCode ?? 0);
 }
 
 async function startFromConfig(file: string): Promise<void> {

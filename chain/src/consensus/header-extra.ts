@@ -8,7 +8,12 @@
 // left out when there is none, so a block without evidence carries exactly the certificate.
 import { decodeEvidence, encodeEvidence } from "./evidence.js";
 import type { DuplicateVoteEvidence } from "./evidence.js";
-import { ConsensusEncodingError, SIGNATURE_LENGTH, decodeCommitCertificate, encodeCommitCertificate } from "./types.js";
+import {
+  ConsensusEncodingError,
+  SIGNATURE_LENGTH,
+  decodeCommitCertificate,
+  encodeCommitCertificate,
+} from "./types.js";
 import type { CommitCertificate } from "./types.js";
 
 export interface HeaderExtra {

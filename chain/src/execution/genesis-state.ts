@@ -58,7 +58,10 @@ export async function buildGenesisBlock(
  * precompile, so the consensus set, voting power and slashing all read the protocol state.
  * The consensus set of height 1 is recorded as the genesis validators.
  */
-async function registerGenesisValidators(g: Genesis, state: ReturnType<typeof openStateManager>): Promise<void> {
+async function registerGenesisValidators(
+  g: Genesis,
+  state: ReturnType<typeof openStateManager>,
+): Promise<void> {
   const store = new ProtocolStore(stateManagerPort(state), g.protocol, 0, BigInt(g.genesisTime));
   for (const v of g.validators) {
     await store.mint(PRECOMPILES.staking, v.stake);

@@ -3,7 +3,7 @@
 // storage are flushed by the library as before; only the account-trie writes are collected.
 import { MerkleStateManager } from "@ethereumjs/statemanager";
 import { bytesToUnprefixedHex } from "@ethereumjs/util";
-import type { BatchDBOp } from "@ethereumjs/util";
+import type { PutBatch } from "@ethereumjs/util";
 import { keccak256 } from "../crypto/secp256k1.js";
 import { TrieBatch } from "./trie-batch.js";
 import type { TrieChange, TrieNodeCache } from "./trie-batch.js";
@@ -34,7 +34,7 @@ export class BatchedStateManager extends MerkleStateManager {
     }
     if (changes.length === 0) return;
     const db = trie.database();
-    const ops: BatchDBOp<Uint8Array, Uint8Array>[] = [];
+    const ops: PutBatch<Uint8Array, Uint8Array>[] = [];
     const root = await new TrieBatch(
       {
         get: async (hash) => (await db.get(hash)) ?? undefined,
@@ -48,7 +48,7 @@ export class BatchedStateManager extends MerkleStateManager {
     // execution does not wait on LevelDB reads (each one a turn of the event loop, shared
     // with RPC admission).
     const cache = (db as unknown as { _cache?: { set(k: string, v: Uint8Array): void } })._cache;
-    if (cache) for (const op of ops) cache.set(bytesToUnprefixedHex(op.key), op.value!);
+    if (cache) for (const op of ops) cache.set(bytesToUnprefixedHex(op.key), op.value);
     trie.root(root);
   }
 }

@@ -4,13 +4,13 @@ import { z } from "zod";
 import {
   EpochInputError,
   runEpoch,
+  stakeWeightedConsensus,
   weightedUpperQuantile,
   type EpochInput,
-  type EpochOutput,
 } from "./epoch.js";
 import { ONE } from "./fixed.js";
 import { prng } from "./test-prng.js";
-import { randomSubnet } from "./test-subnets.js";
+import { plainEpochOutput, randomSubnet } from "./test-subnets.js";
 
 const decimal = z
   .string()
@@ -329,6 +329,45 @@ describe("stake-weighted median", () => {
         }
       }
     }
+  });
+
+  it("long columns (the histogram pass) agree with a sorting median, values up to ONE", () => {
+    const r = prng(11);
+    const slow = (v: number[], s: number[], need: number): number => {
+      const xs = [...new Set(v)].sort((a, b) => b - a);
+      for (const x of xs) if (sum(v.map((w, i) => (w >= x ? s[i]! : 0))) * 65535 >= need) return x;
+      return 0;
+    };
+    const patterns = [
+      (i: number) => i + 1,
+      (i: number) => ONE - i,
+      () => ONE,
+      () => 1 + r.int(3),
+      (i: number) => (i % 2 ? 1 : ONE),
+      (i: number) => (i % 7 ? ONE - 1 : ONE),
+      () => 1 + r.int(ONE),
+      () => 2 ** 20 + r.int(64), // clustered, as when validators agree
+      (i: number) => (i < 3 ? ONE : 1 + r.int(100)), // a few outliers stretch the range
+    ];
+    let checked = 0;
+    for (const pattern of patterns) {
+      for (const rows of [49, 64, 300, 1000]) {
+        const v = Array.from({ length: rows }, (_, i) => pattern(i));
+        // Stakes summing to at most ONE, as normalized stake does; some rows unstaked.
+        const raw = Array.from({ length: rows }, () => (r.int(5) === 0 ? 0 : 1 + r.int(1000)));
+        const rawSum = Math.max(1, sum(raw));
+        const s = raw.map((x) => Math.floor((x * ONE) / rawSum));
+        const total = sum(s);
+        for (const kappa of [0, 1, 32767, 65534, 65535]) {
+          const staked = v.filter((_, i) => s[i]! > 0);
+          const stakes = s.filter((x) => x > 0);
+          const got = stakeWeightedConsensus(Float64Array.from(v), rows, 1, Float64Array.from(s), kappa)[0];
+          expect(got).toBe(slow(staked, stakes, kappa * total));
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBe(patterns.length * 4 * 5);
   });
 });
 

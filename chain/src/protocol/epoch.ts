@@ -449,6 +449,22 @@ export function bondIncentive(
 }
 
 /**
+ * The epoch's rows × n matrix, zeroed: one buffer reused across epochs (runEpoch is synchronous
+ * and nothing it returns refers to the matrix), so a large subnet's epoch does not allocate and
+ * fault in megabytes of fresh memory every time.
+ */
+let matrixBuffer = new Float64Array(0);
+function zeroedMatrix(length: number): Float64Array {
+  if (matrixBuffer.length < length) {
+    matrixBuffer = new Float64Array(length);
+    return matrixBuffer.subarray(0, length);
+  }
+  const m = matrixBuffer.subarray(0, length);
+  m.fill(0);
+  return m;
+}
+
+/**
  * Step 5: the row-normalized weights of the validator rows (prior permits only), dropping
  * self-weights and weights set at or before the target's registration (lastUpdate_i ≤
  * registeredAt_j). Every weight row is validated, kept or not, so corrupt state is noticed.
@@ -461,7 +477,7 @@ function buildWeights(
   seen: Int32Array,
 ): Float64Array {
   const n = neurons.length;
-  const w = new Float64Array(rows * n);
+  const w = zeroedMatrix(rows * n);
   const keptCols = new Int32Array(n);
   const keptVals = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -492,7 +508,8 @@ function buildWeights(
  * Step 9 in place over the clipped weights: B = floor((α·W + (1−α)·B_prev)) with
  * α = (65535 − bondsMovingAverage)/65535 as integers over 65535 (numerator ≤ 65535·2^32 <
  * 2^48), previous bonds towards UIDs registered after the previous epoch reset to 0. Returns
- * the column sums of B (≤ rows·ONE ≤ 2^44). Every bond row is validated.
+ * the column sums of B (≤ rows·ONE ≤ 2^44) and writes each row's count of non-zero bonds into
+ * rowNonZero. Every bond row is validated.
  */
 function emaBondsInPlace(
   b: Float64Array,
@@ -502,6 +519,7 @@ function emaBondsInPlace(
   lastEpochBlock: number,
   bondsMovingAverage: number,
   seen: Int32Array,
+  rowNonZero: Int32Array,
 ): Float64Array {
   const n = neurons.length;
   const alphaN = U16_MAX - bondsMovingAverage;
@@ -524,6 +542,7 @@ function emaBondsInPlace(
       checkEntry(j, v, n, ONE, i, "bonds", seen, 2 * i + 1);
       if (registeredAt[j]! <= lastEpochBlock) prev[j] = v;
     }
+    let nz = 0;
     for (let j = 0; j < n; j++) {
       const p = prev[j]!;
       const cur = b[base + j]!;
@@ -531,8 +550,10 @@ function emaBondsInPlace(
         const x = Math.floor((alphaN * cur + betaN * p) / U16_MAX);
         b[base + j] = x;
         colSum[j] = colSum[j]! + x;
+        if (x !== 0) nz++;
       }
     }
+    rowNonZero[r] = nz;
     for (let k = 0; k < uids.length; k++) prev[uids[k]!] = 0;
   }
   return colSum;
@@ -541,16 +562,19 @@ function emaBondsInPlace(
 const EMPTY_BOND_ROW: EpochBondRow = { uids: new Int32Array(0), values: new Float64Array(0) };
 
 /**
- * The non-zero entries of the given rows of a row-major rows × n matrix as sparse rows, all
- * views into one pair of typed arrays (two allocations for the whole epoch). `keep[r]` false:
- * the empty row.
+ * The non-zero entries (`nonZero[r]` of them) of the given rows of a row-major rows × n matrix
+ * as sparse rows, all views into one pair of typed arrays (two allocations for the whole
+ * epoch). `keep[r]` false: the empty row.
  */
-function sparseRowsOf(m: Float64Array, rows: number, n: number, keep: boolean[]): EpochBondRow[] {
+function sparseRowsOf(
+  m: Float64Array,
+  rows: number,
+  n: number,
+  keep: boolean[],
+  nonZero: Int32Array,
+): EpochBondRow[] {
   let total = 0;
-  for (let r = 0; r < rows; r++) {
-    if (!keep[r]) continue;
-    for (let j = r * n, end = j + n; j < end; j++) if (m[j]! !== 0) total++;
-  }
+  for (let r = 0; r < rows; r++) if (keep[r]) total += nonZero[r]!;
   const uids = new Int32Array(total);
   const values = new Float64Array(total);
   const out: EpochBondRow[] = new Array<EpochBondRow>(rows);
@@ -657,6 +681,7 @@ export function runEpoch(input: EpochInput): EpochOutput {
   // 9. Bonds: EMA of the clipped weights over the previous bonds (reset towards UIDs registered
   // after the previous epoch), in place over the clipped weights, which nothing reads later.
   const b = w;
+  const bondNonZero = new Int32Array(rows);
   const colSum = emaBondsInPlace(
     b,
     neurons,
@@ -665,6 +690,7 @@ export function runEpoch(input: EpochInput): EpochOutput {
     input.lastEpochBlock,
     params.bondsMovingAverage,
     seen,
+    bondNonZero,
   );
 
   // 10. Dividends: activeStake_i · Σ_j colnorm(B)_ij · incentive_j, normalized; the product
@@ -712,6 +738,7 @@ export function runEpoch(input: EpochInput): EpochOutput {
     rows,
     n,
     rowUid.map((i) => newPermit[i]!),
+    bondNonZero,
   );
   const out: EpochNeuronOutput[] = new Array<EpochNeuronOutput>(n);
   for (let i = 0; i < n; i++) {

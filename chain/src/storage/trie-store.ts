@@ -21,18 +21,36 @@ function valueBytes(val: string | Uint8Array): Uint8Array {
   return typeof val === "string" ? hexToBytes(`0x${val}`) : val;
 }
 
+/**
+ * Persisted trie nodes kept in memory (most recently written or read). Keys are node hashes, so
+ * an entry never goes stale. A read served from here resolves without a LevelDB round trip:
+ * executing a block walks the same upper trie levels every time, and each LevelDB read waits a
+ * turn of the event loop, which on a busy node (gossip, RPC) is what made blocks slow.
+ */
+const RECENT_NODES = 50_000;
+
 export class TrieNodeStore implements DB<string, string | Uint8Array> {
   /** Writes not yet persisted; `null` marks a delete (unused: node pruning is off). */
   private pending = new Map<string, Uint8Array | null>();
   /** Writes handed to a LevelDB batch that has not completed yet (still readable from here). */
   private inFlight: Map<string, Uint8Array | null> | undefined;
+  private recent = new Map<string, Uint8Array>();
 
   constructor(private readonly level: ClassicLevel<Uint8Array, Uint8Array>) {}
 
   async get(key: string, _opts?: EncodingOpts): Promise<Uint8Array | undefined> {
     const p = this.pending.get(key) ?? this.inFlight?.get(key);
     if (p !== undefined) return p ?? undefined;
-    return (await this.level.get(keyBytes(key))) ?? undefined;
+    const hit = this.recent.get(key);
+    if (hit) return hit;
+    const v = (await this.level.get(keyBytes(key))) ?? undefined;
+    if (v) this.remember(key, v);
+    return v;
+  }
+
+  private remember(key: string, v: Uint8Array): void {
+    this.recent.set(key, v);
+    if (this.recent.size > RECENT_NODES) this.recent.delete(this.recent.keys().next().value!);
   }
 
   async put(key: string, val: string | Uint8Array): Promise<void> {
@@ -75,6 +93,13 @@ export class TrieNodeStore implements DB<string, string | Uint8Array> {
   }
 
   settle(): void {
+    for (const [k, v] of this.inFlight ?? []) {
+      if (v === null) this.recent.delete(k);
+      else {
+        this.recent.delete(k); // most recent last
+        this.remember(k, v);
+      }
+    }
     this.inFlight = undefined;
   }
 

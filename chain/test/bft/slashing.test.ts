@@ -143,12 +143,17 @@ describe("slashing on a network of 4 validator processes", () => {
       fromBlock: 0n,
       toBlock: "latest",
     });
-    expect(slashed.map((l) => l.args)).toEqual([{ hotkey: expect.any(String), reason: 1, amount: STAKE / 100n }]);
+    expect(slashed.map((l) => l.args)).toEqual([
+      { hotkey: expect.any(String), reason: 1, amount: STAKE / 100n },
+    ]);
     expect((slashed[0]!.args as { hotkey: string }).hotkey.toLowerCase()).toBe(victim);
     // Nobody else was punished.
     for (const i of [0, 1, 2])
       expect((await getValidator(client, hotkeyOf(n, i).address)).jailedUntil).toBe(0n);
-    await until(async () => !(await setMembers(n0)).includes(victim), "the jailed validator to leave the set");
+    await until(
+      async () => !(await setMembers(n0)).includes(victim),
+      "the jailed validator to leave the set",
+    );
 
     n3.signal("SIGCONT");
     // Unjail once a block's timestamp has passed the jail time.
@@ -162,7 +167,10 @@ describe("slashing on a network of 4 validator processes", () => {
     const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 100, timeout: 60_000 });
     expect(receipt.status).toBe("success");
     expect((await getValidator(client, victim)).jailedUntil).toBe(0n);
-    await until(async () => (await setMembers(n0)).includes(victim), "the unjailed validator to rejoin the set");
+    await until(
+      async () => (await setMembers(n0)).includes(victim),
+      "the unjailed validator to rejoin the set",
+    );
     const h = await minHeight(n.nodes);
     await until(async () => (await minHeight(n.nodes)) >= h + 3, "all 4 to follow the chain");
     expect(await setMembers(n2)).toHaveLength(4);

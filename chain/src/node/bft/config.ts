@@ -27,6 +27,8 @@ export const bftNodeConfigSchema = z
     blockTimeMs: z.coerce.number().int().min(10).max(60_000).optional(),
     /** Base propose timeout in ms (the others scale from it). */
     timeoutProposeMs: z.coerce.number().int().min(50).max(60_000).default(1000),
+    /** Most transactions per proposed block (the proposer also keeps to a time budget). */
+    maxBlockTxs: z.coerce.number().int().min(1).max(1_000_000).optional(),
     testDoubleSign: z.boolean().default(false),
     /** Serve Prometheus metrics on this port (`/metrics`); absent: no metrics server. */
     metricsHost: z.string().default("127.0.0.1"),
@@ -49,6 +51,7 @@ const FLAGS: Record<string, { key: keyof BftNodeConfig; kind: "value" | "list" |
   "--bootstrap": { key: "bootstrap", kind: "list" },
   "--block-time": { key: "blockTimeMs", kind: "value" },
   "--timeout-propose": { key: "timeoutProposeMs", kind: "value" },
+  "--max-block-txs": { key: "maxBlockTxs", kind: "value" },
   "--test-double-sign": { key: "testDoubleSign", kind: "bool" },
   "--metrics-host": { key: "metricsHost", kind: "value" },
   "--metrics-port": { key: "metricsPort", kind: "value" },

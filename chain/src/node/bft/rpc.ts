@@ -2,7 +2,7 @@
 //   tensorchain_getCommit(height)  → the commit certificate that finalised that block, or null
 //   tensorchain_getValidators()    → the validator set (with proposer priorities) of the current height
 //   tensorchain_consensusState()   → { height, round, step }
-//   tensorchain_getEvidence()      → double-sign evidence this node has seen
+//   tensorchain_getEvidence()      → double-sign evidence this node holds, not yet included in a block
 import { z } from "zod";
 import { InvalidParamsError } from "../../rpc/backend.js";
 import { bytesToHex } from "../../consensus/types.js";

@@ -103,6 +103,7 @@ export async function startBftNode(cfg: BftNodeConfig): Promise<RunningBftNode> 
         precommitBase: p / 2,
         precommitDelta: p / 2,
       },
+      maxBlockTxs: cfg.maxBlockTxs,
       testDoubleSign: cfg.testDoubleSign,
       log,
       onFinalized: (info) => reporter?.onFinalized(info),

@@ -41,7 +41,11 @@ const genesis = buildGenesis({
   chainId: CHAIN_ID,
   networkName: "faults-test",
   genesisTime: 1_700_000_000,
-  validators: keys.map((k, i) => ({ hotkey: hotkeys[i]!, consensusPublicKey: bytesToHex(k.pubKey), stake: STAKE })),
+  validators: keys.map((k, i) => ({
+    hotkey: hotkeys[i]!,
+    consensusPublicKey: bytesToHex(k.pubKey),
+    stake: STAKE,
+  })),
   accounts: [],
   protocol: params,
 });
@@ -108,7 +112,9 @@ describe("consensus faults carried by blocks", () => {
   it("registers the genesis validators in the staking state as the consensus set", async () => {
     const a = await open();
     const s = store(a);
-    expect((await s.consensusCandidates()).map((v) => v.hotkey.toLowerCase()).sort()).toEqual([...hotkeys].sort());
+    expect((await s.consensusCandidates()).map((v) => v.hotkey.toLowerCase()).sort()).toEqual(
+      [...hotkeys].sort(),
+    );
     expect(await s.consensusSetAt(1)).toEqual(hotkeys);
     expect(await s.getStake(hotkeys[0]!, hotkeys[0]!)).toBe(STAKE);
   });
@@ -122,7 +128,10 @@ describe("consensus faults carried by blocks", () => {
     // validator outside the set, or for a height not before the block.
     const cert1 = certificate(b1.block, [0, 1, 2, 3]);
     const good = await a.executeCandidate(
-      { ...a.nextEnv(utilHexToBytes(hotkeys[0]!), Date.now()), extraData: encodeHeaderExtra({ certificate: cert1, evidence: [] }) },
+      {
+        ...a.nextEnv(utilHexToBytes(hotkeys[0]!), Date.now()),
+        extraData: encodeHeaderExtra({ certificate: cert1, evidence: [] }),
+      },
       [],
       "build",
     );
@@ -132,7 +141,13 @@ describe("consensus faults carried by blocks", () => {
       (() => {
         const outsider = new KeySigner(keccak256(new Uint8Array([99])));
         const v = (h: Hex | null) => {
-          const u = { type: "prevote" as const, height: 1, round: 0, blockHash: h, validator: `0x${"ee".repeat(20)}` as Hex };
+          const u = {
+            type: "prevote" as const,
+            height: 1,
+            round: 0,
+            blockHash: h,
+            validator: `0x${"ee".repeat(20)}` as Hex,
+          };
           return { ...u, signature: outsider.sign(voteDigest(BigInt(CHAIN_ID), u)) };
         };
         return makeDuplicateVoteEvidence(v(X), v(null));
@@ -176,23 +191,37 @@ describe("consensus faults carried by blocks", () => {
     // Once applied, the same offence (or another one of the tombstoned validator) is refused.
     const cert2 = certificate(b2.block, [1, 2, 3]);
     const again = await a.executeCandidate(
-      { ...a.nextEnv(utilHexToBytes(hotkeys[0]!), Date.now()), extraData: encodeHeaderExtra({ certificate: cert2, evidence: [] }) },
+      {
+        ...a.nextEnv(utilHexToBytes(hotkeys[0]!), Date.now()),
+        extraData: encodeHeaderExtra({ certificate: cert2, evidence: [] }),
+      },
       [],
       "build",
     );
     await a.discardBlock(again);
     await expect(
-      b.applyBlock(withExtra(again.block, encodeHeaderExtra({ certificate: cert2, evidence: [doubleSign(0, 1)] }))),
+      b.applyBlock(
+        withExtra(again.block, encodeHeaderExtra({ certificate: cert2, evidence: [doubleSign(0, 1)] })),
+      ),
     ).rejects.toThrow(/already tombstoned/);
 
     // Downtime: window 4, at most 2 misses. Validator 3 signs height 1 only (and validator 0 is
     // tombstoned, so it is no longer accounted).
     let prev = b2;
-    for (let h = 2; h <= 3; h++) prev = await next(a, b, encodeHeaderExtra({ certificate: certificate(prev.block, [1, 2]), evidence: [] }));
+    for (let h = 2; h <= 3; h++)
+      prev = await next(
+        a,
+        b,
+        encodeHeaderExtra({ certificate: certificate(prev.block, [1, 2]), evidence: [] }),
+      );
     // Height 4's certificate (in block 5) completes validator 3's first window with 3 misses.
     const before = store(b);
     expect((await before.getValidator(hotkeys[3]!))?.jailedUntil).toBe(0n);
-    const b5 = await next(a, b, encodeHeaderExtra({ certificate: certificate(prev.block, [1, 2]), evidence: [] }));
+    const b5 = await next(
+      a,
+      b,
+      encodeHeaderExtra({ certificate: certificate(prev.block, [1, 2]), evidence: [] }),
+    );
     const s5 = store(b);
     const v3 = (await s5.getValidator(hotkeys[3]!))!;
     expect(v3.votingPower).toBe(STAKE - STAKE / 100n);

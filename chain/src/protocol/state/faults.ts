@@ -40,11 +40,13 @@ export async function checkEvidence(
   chainId: bigint,
 ): Promise<void> {
   const h = ev.voteA.height;
-  if (h < 1 || h >= block) throw new InvalidEvidenceError(`evidence height ${h} is not before block ${block}`);
+  if (h < 1 || h >= block)
+    throw new InvalidEvidenceError(`evidence height ${h} is not before block ${block}`);
   if (block - h > store.params.unbondingBlocks)
     throw new InvalidEvidenceError(`evidence of height ${h} is too old`);
   const members = await store.consensusSetAt(h);
-  if (!members) throw new InvalidEvidenceError(`evidence of height ${h} is older than the kept validator sets`);
+  if (!members)
+    throw new InvalidEvidenceError(`evidence of height ${h} is older than the kept validator sets`);
   const offender = lower(ev.voteA.validator);
   if (!members.includes(offender))
     throw new InvalidEvidenceError(`${offender} was not a validator at height ${h}`);
@@ -94,7 +96,9 @@ export function blockConsensusExtra(block: number, extraData: Uint8Array): Heade
   try {
     const x = decodeHeaderExtra(extraData);
     if (x.certificate && x.certificate.height !== block - 1)
-      throw new InvalidBlockError(`block ${block}: certificate of height ${x.certificate.height}, not the parent's`);
+      throw new InvalidBlockError(
+        `block ${block}: certificate of height ${x.certificate.height}, not the parent's`,
+      );
     return x;
   } catch (e) {
     if (e instanceof InvalidBlockError) throw e;
@@ -123,7 +127,12 @@ export async function applyConsensusFaults(
     }
     await applyPunishment(store, { hotkey: lower(ev.voteA.validator), kind: "doubleSign" });
   }
-  if (certificate) await accountLiveness(store, certificate.height, certificate.signatures.map((s) => s.validator));
+  if (certificate)
+    await accountLiveness(
+      store,
+      certificate.height,
+      certificate.signatures.map((s) => s.validator),
+    );
 }
 
 /** Downtime accounting of height `height`, signed by `signers`; slashes and jails as decided. */
@@ -150,5 +159,9 @@ async function accountLiveness(store: ProtocolStore, height: number, signers: re
 export async function recordConsensusSetAtEpoch(store: ProtocolStore): Promise<void> {
   if (!isEpochBlock(0, store.params.rootTempo, store.block)) return;
   const top = await store.consensusCandidates();
-  if (top.length > 0) await store.recordConsensusSet(top.map((v) => lower(v.hotkey)), store.block + 1);
+  if (top.length > 0)
+    await store.recordConsensusSet(
+      top.map((v) => lower(v.hotkey)),
+      store.block + 1,
+    );
 }

@@ -656,7 +656,11 @@ export class ProtocolStore {
     const oldN = await this.arrayLength(PRECOMPILES.staking, slot);
     const base = dataSlot(slot);
     for (let i = 0; i < Math.max(oldN, hotkeys.length); i++)
-      await this.put(PRECOMPILES.staking, offsetSlot(base, i), i < hotkeys.length ? addressKey(hotkeys[i]!) : 0n);
+      await this.put(
+        PRECOMPILES.staking,
+        offsetSlot(base, i),
+        i < hotkeys.length ? addressKey(hotkeys[i]!) : 0n,
+      );
     await this.put(PRECOMPILES.staking, slot, BigInt(hotkeys.length));
   }
 
