@@ -508,7 +508,8 @@ function buildWeights(
  * Step 9 in place over the clipped weights: B = floor((α·W + (1−α)·B_prev)) with
  * α = (65535 − bondsMovingAverage)/65535 as integers over 65535 (numerator ≤ 65535·2^32 <
  * 2^48), previous bonds towards UIDs registered after the previous epoch reset to 0. Returns
- * the column sums of B (≤ rows·ONE ≤ 2^44). Every bond row is validated.
+ * the column sums of B (≤ rows·ONE ≤ 2^44) and writes each row's count of non-zero bonds into
+ * rowNonZero. Every bond row is validated.
  */
 function emaBondsInPlace(
   b: Float64Array,
@@ -518,6 +519,7 @@ function emaBondsInPlace(
   lastEpochBlock: number,
   bondsMovingAverage: number,
   seen: Int32Array,
+  rowNonZero: Int32Array,
 ): Float64Array {
   const n = neurons.length;
   const alphaN = U16_MAX - bondsMovingAverage;
@@ -540,6 +542,7 @@ function emaBondsInPlace(
       checkEntry(j, v, n, ONE, i, "bonds", seen, 2 * i + 1);
       if (registeredAt[j]! <= lastEpochBlock) prev[j] = v;
     }
+    let nz = 0;
     for (let j = 0; j < n; j++) {
       const p = prev[j]!;
       const cur = b[base + j]!;
@@ -547,8 +550,10 @@ function emaBondsInPlace(
         const x = Math.floor((alphaN * cur + betaN * p) / U16_MAX);
         b[base + j] = x;
         colSum[j] = colSum[j]! + x;
+        if (x !== 0) nz++;
       }
     }
+    rowNonZero[r] = nz;
     for (let k = 0; k < uids.length; k++) prev[uids[k]!] = 0;
   }
   return colSum;
@@ -557,16 +562,19 @@ function emaBondsInPlace(
 const EMPTY_BOND_ROW: EpochBondRow = { uids: new Int32Array(0), values: new Float64Array(0) };
 
 /**
- * The non-zero entries of the given rows of a row-major rows × n matrix as sparse rows, all
- * views into one pair of typed arrays (two allocations for the whole epoch). `keep[r]` false:
- * the empty row.
+ * The non-zero entries (`nonZero[r]` of them) of the given rows of a row-major rows × n matrix
+ * as sparse rows, all views into one pair of typed arrays (two allocations for the whole
+ * epoch). `keep[r]` false: the empty row.
  */
-function sparseRowsOf(m: Float64Array, rows: number, n: number, keep: boolean[]): EpochBondRow[] {
+function sparseRowsOf(
+  m: Float64Array,
+  rows: number,
+  n: number,
+  keep: boolean[],
+  nonZero: Int32Array,
+): EpochBondRow[] {
   let total = 0;
-  for (let r = 0; r < rows; r++) {
-    if (!keep[r]) continue;
-    for (let j = r * n, end = j + n; j < end; j++) if (m[j]! !== 0) total++;
-  }
+  for (let r = 0; r < rows; r++) if (keep[r]) total += nonZero[r]!;
   const uids = new Int32Array(total);
   const values = new Float64Array(total);
   const out: EpochBondRow[] = new Array<EpochBondRow>(rows);
@@ -685,6 +693,7 @@ export function runEpoch(input: EpochInput): EpochOutput {
   // 9. Bonds: EMA of the clipped weights over the previous bonds (reset towards UIDs registered
   // after the previous epoch), in place over the clipped weights, which nothing reads later.
   const b = w;
+  const bondNonZero = new Int32Array(rows);
   const colSum = emaBondsInPlace(
     b,
     neurons,
@@ -693,6 +702,7 @@ export function runEpoch(input: EpochInput): EpochOutput {
     input.lastEpochBlock,
     params.bondsMovingAverage,
     seen,
+    bondNonZero,
   );
 
   T('// 10. Dividen');
@@ -743,6 +753,7 @@ export function runEpoch(input: EpochInput): EpochOutput {
     rows,
     n,
     rowUid.map((i) => newPermit[i]!),
+    bondNonZero,
   );
   T('const out: Epo');
   const out: EpochNeuronOutput[] = new Array<EpochNeuronOutput>(n);

@@ -18,11 +18,9 @@ export class EpochInputError extends Error {
 }
 
 /**
- * A sparse row: parallel arrays of column UIDs and values (no duplicate UIDs). Plain arrays in
- * the input on purpose: one array kind at the hot loops' call sites keeps them monomorphic in V8
- * (mixing typed and plain arrays there was measurably slower), and the node reads rows from
- * storage as plain arrays. The output's bond rows are typed arrays (EpochBondRow): building
- * 4096-wide rows of doubles as plain arrays cost more than a quarter of a 4096 × 256 epoch.
+ * A sparse row: parallel arrays of column UIDs and values (no duplicate UIDs). Plain arrays on
+ * purpose, in the input and the output alike: one array kind at the hot loops' call sites keeps
+ * them monomorphic in V8 (mixing typed and plain arrays there was measurably slower).
  */
 export interface SparseRow {
   readonly uids: readonly number[];
@@ -75,13 +73,7 @@ export interface EpochNeuronOutput {
   /** The new permit. */
   validatorPermit: boolean;
   /** New bond row (non-zero entries, UID ascending); empty without a new permit. */
-  bonds: EpochBondRow;
-}
-
-/** An output bond row: views into one buffer shared by the epoch's rows (read-only by contract). */
-export interface EpochBondRow {
-  readonly uids: Int32Array;
-  readonly values: Float64Array;
+  bonds: { uids: number[]; values: number[] };
 }
 
 export interface EpochOutput {
@@ -198,7 +190,6 @@ export function stakeWeightedConsensus(
   const vals = new Float64Array(TILE * m);
   const stks = new Float64Array(TILE * m);
   const lens = new Int32Array(TILE);
-  const hist = new Float64Array(BUCKETS);
   for (let j0 = 0; j0 < n; j0 += TILE) {
     const width = Math.min(TILE, n - j0);
     lens.fill(0);
@@ -216,81 +207,10 @@ export function stakeWeightedConsensus(
     }
     for (let t = 0; t < width; t++) {
       const len = lens[t]!;
-      if (len > 0) consensus[j0 + t] = columnConsensus(vals, stks, t * m, t * m + len, need, hist);
+      if (len > 0) consensus[j0 + t] = weightedUpperQuantile(vals, stks, t * m, t * m + len, need);
     }
   }
   return consensus;
-}
-
-/** Buckets of columnConsensus's histogram pass. */
-const BUCKETS = 256;
-/** Columns with at most this many entries go straight to the quickselect. */
-const HISTOGRAM_MIN_ENTRIES = 48;
-
-/**
- * weightedUpperQuantile of one gathered column, narrowed first by one histogram pass on long
- * columns: entries are bucketed by value over the column's [min, max] with a monotone map (a
- * larger value never lands in a lower bucket, whatever the rounding), the stake per bucket is
- * summed, and scanning buckets from the top finds the one bucket that must hold the answer; the
- * quickselect then runs on that bucket's entries alone, with the stake above it deducted from
- * `need` (exact: integers below 2^48). Branch-light and linear, where a quickselect over the
- * whole column mispredicts on every comparison.
- */
-function columnConsensus(
-  vals: Float64Array,
-  stks: Float64Array,
-  start: number,
-  end: number,
-  need: number,
-  hist: Float64Array,
-): number {
-  if (end - start <= HISTOGRAM_MIN_ENTRIES) return weightedUpperQuantile(vals, stks, start, end, need);
-  let min = vals[start]!;
-  let max = min;
-  for (let k = start + 1; k < end; k++) {
-    const v = vals[k]!;
-    if (v < min) min = v;
-    else if (v > max) max = v;
-  }
-  if (min === max) {
-    let total = 0;
-    for (let k = start; k < end; k++) total += stks[k]!;
-    return total * U16_MAX >= need ? max : 0;
-  }
-  // (v − min)·scale < BUCKETS for v ≤ max; the index is clamped all the same.
-  const scale = BUCKETS / (max - min + 1);
-  hist.fill(0);
-  for (let k = start; k < end; k++) {
-    const b0 = Math.floor((vals[k]! - min) * scale);
-    const b = b0 < BUCKETS ? b0 : BUCKETS - 1;
-    hist[b] = hist[b]! + stks[k]!;
-  }
-  let above = 0;
-  let bucket = -1;
-  for (let b = BUCKETS - 1; b >= 0; b--) {
-    const h = hist[b]!;
-    if (h === 0) continue; // every entry has stake > 0: an empty bucket holds no candidate
-    if ((above + h) * U16_MAX >= need) {
-      bucket = b;
-      break;
-    }
-    above += h;
-  }
-  if (bucket < 0) return 0;
-  // Move the bucket's entries to the front and select among them.
-  let n = start;
-  for (let k = start; k < end; k++) {
-    const v = vals[k]!;
-    const b = Math.floor((v - min) * scale);
-    if ((b < BUCKETS ? b : BUCKETS - 1) === bucket) {
-      const sk = stks[k]!;
-      vals[k] = vals[n]!;
-      stks[k] = stks[n]!;
-      vals[n] = v;
-      stks[n++] = sk;
-    }
-  }
-  return weightedUpperQuantile(vals, stks, start, n, need - above * U16_MAX);
 }
 
 /**
@@ -538,40 +458,21 @@ function emaBondsInPlace(
   return colSum;
 }
 
-const EMPTY_BOND_ROW: EpochBondRow = { uids: new Int32Array(0), values: new Float64Array(0) };
-
-/**
- * The non-zero entries of the given rows of a row-major rows × n matrix as sparse rows, all
- * views into one pair of typed arrays (two allocations for the whole epoch). `keep[r]` false:
- * the empty row.
- */
-function sparseRowsOf(m: Float64Array, rows: number, n: number, keep: boolean[]): EpochBondRow[] {
-  let total = 0;
-  for (let r = 0; r < rows; r++) {
-    if (!keep[r]) continue;
-    for (let j = r * n, end = j + n; j < end; j++) if (m[j]! !== 0) total++;
-  }
-  const uids = new Int32Array(total);
-  const values = new Float64Array(total);
-  const out: EpochBondRow[] = new Array<EpochBondRow>(rows);
-  let k = 0;
-  for (let r = 0; r < rows; r++) {
-    if (!keep[r]) {
-      out[r] = EMPTY_BOND_ROW;
-      continue;
+/** Row r of a row-major rows × n matrix as a sparse row of its non-zero entries. */
+function sparseRowOf(m: Float64Array, r: number, n: number): { uids: number[]; values: number[] } {
+  const base = r * n;
+  let nz = 0;
+  for (let j = 0; j < n; j++) if (m[base + j]! !== 0) nz++;
+  const uids = new Array<number>(nz);
+  const values = new Array<number>(nz);
+  for (let j = 0, k = 0; j < n; j++) {
+    const x = m[base + j]!;
+    if (x !== 0) {
+      uids[k] = j;
+      values[k++] = x;
     }
-    const from = k;
-    const base = r * n;
-    for (let j = 0; j < n; j++) {
-      const x = m[base + j]!;
-      if (x !== 0) {
-        uids[k] = j;
-        values[k++] = x;
-      }
-    }
-    out[r] = { uids: uids.subarray(from, k), values: values.subarray(from, k) };
   }
-  return out;
+  return { uids, values };
 }
 
 function validateParams(p: EpochParams): void {
@@ -707,16 +608,10 @@ export function runEpoch(input: EpochInput): EpochOutput {
   if (!shares.some((s) => s > 0n)) unminted = R;
 
   // Bond rows are stored only for UIDs holding a new permit (end of step 10).
-  const bondRows = sparseRowsOf(
-    b,
-    rows,
-    n,
-    rowUid.map((i) => newPermit[i]!),
-  );
   const out: EpochNeuronOutput[] = new Array<EpochNeuronOutput>(n);
   for (let i = 0; i < n; i++) {
     const r = rowOf[i]!;
-    const bonds = r >= 0 ? bondRows[r]! : EMPTY_BOND_ROW;
+    const bonds = newPermit[i] && r >= 0 ? sparseRowOf(b, r, n) : { uids: [], values: [] };
     out[i] = {
       stake: stake[i]!,
       validatorTrust: r >= 0 ? trust[r]! : 0,

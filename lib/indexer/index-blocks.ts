@@ -11,6 +11,7 @@ import { applyProtocolEvents } from "./protocol";
 import {
   blockSigners,
   fetchProtocolState,
+  findUnloggedSlashes,
   writeProtocolState,
   type KnownValidator,
   type ProtocolState,
@@ -109,10 +110,14 @@ export async function indexNewBlocks(opts: IndexNewBlocksOptions): Promise<Index
 
   const t0 = performance.now();
   const size = BigInt(opts.batchSize);
-  const fetchRange = (from: bigint) => fetchBlocks(client, from, bigMin(from + size - 1n, end));
+  // A batch's blocks, then the protocol state read at them (protocol-state.ts).
+  const fetchRange = async (from: bigint) => {
+    const batch = await fetchBlocks(client, from, bigMin(from + size - 1n, end));
+    return { batch, protocol: await fetchProtocolState(client, batch) };
+  };
   // Pipeline: the next PREFETCH batches download while the current one is written.
   const PREFETCH = 2;
-  const pending: Promise<FetchedBlock[]>[] = [];
+  const pending: Promise<{ batch: FetchedBlock[]; protocol: ProtocolState }>[] = [];
   let nextFrom = start;
   const refill = () => {
     while (pending.length < PREFETCH && nextFrom <= end) {
@@ -126,12 +131,12 @@ export async function indexNewBlocks(opts: IndexNewBlocksOptions): Promise<Index
   for (let from = start; from <= end; from += size) {
     if (signal?.aborted) break;
     refill();
-    const batch: FetchedBlock[] = await pending.shift()!;
+    const { batch, protocol } = await pending.shift()!;
     refill();
     checkParents(batch, expectedParent);
-    // Protocol state read at this batch's blocks (epochs, validators, genesis): after the
-    // previous batch is written, since slashing is found against what the database holds.
-    const protocol = await fetchProtocolState(client, batch, await knownValidators(prisma));
+    // After the previous batch is written: a slashing without a log is found against what the
+    // database holds (no RPC unless a validator's jail or tombstone moved).
+    await findUnloggedSlashes(client, protocol, await knownValidators(prisma));
     const written = await writeBatch(prisma, batch, expectedParent, protocol);
     const last = batch[batch.length - 1]!.block;
     expectedParent = { number: BigInt(last.number), hash: last.hash.toLowerCase() };

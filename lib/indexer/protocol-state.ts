@@ -6,8 +6,8 @@
 // validator's jail or tombstone moved, located to the block by bisection), and per-window
 // uptime from the commit certificate each BFT block carries in its extraData.
 //
-// fetchProtocolState() does every RPC read before the batch's database transaction;
-// writeProtocolState() writes inside it. Writes are idempotent: snapshots and slashings are
+// fetchProtocolState() does the RPC reads (prefetched with the blocks), findUnloggedSlashes()
+// compares with the database before the batch's transaction, writeProtocolState() writes inside it. Writes are idempotent: snapshots and slashings are
 // keyed by block, state rows only move forward (updatedAtBlock), and uptime counts only blocks
 // that this batch inserted for the first time.
 import { Prisma } from "@prisma/client";
@@ -149,6 +149,8 @@ export interface Slash {
 }
 
 export interface ProtocolState {
+  /** First block of the batch. */
+  first: bigint;
   /** Last block of the batch: the block validators and subnets were read at. */
   block: bigint;
   blockTime: bigint;
@@ -232,10 +234,14 @@ async function readBlockEndEvents(
   return { epochs, slashes };
 }
 
+/**
+ * Everything read at the batch's blocks; independent of the database, so it is prefetched with
+ * the blocks. Slashing without a block-end log is added by findUnloggedSlashes() once the
+ * previous batch is written.
+ */
 export async function fetchProtocolState(
   client: IndexerRpcClient,
   batch: FetchedBlock[],
-  known: ReadonlyMap<string, KnownValidator>,
 ): Promise<ProtocolState> {
   const first = BigInt(batch[0]!.block.number);
   const lastBlock = batch[batch.length - 1]!.block;
@@ -298,8 +304,6 @@ export async function fetchProtocolState(
       });
   });
 
-  // Slashing happens at block end (consensus evidence), so it too leaves no log: a jail or
-  // tombstone the database has not seen marks one, bisected to its block.
   const slashes: Slash[] = [];
   for (const e of blockEnd.slashes) {
     const after = await readValidator(client, e.hotkey, e.block);
@@ -312,7 +316,30 @@ export async function fetchProtocolState(
       tombstoned: after?.tombstoned ?? false,
     });
   }
-  for (const v of validators) {
+  return {
+    first,
+    block: last,
+    blockTime: BigInt(lastBlock.timestamp),
+    genesis,
+    validators,
+    subnets,
+    snapshots,
+    slashes,
+  };
+}
+
+/**
+ * Slashing a node without block-end logs does not report: a jail or tombstone that `known`
+ * (the database before this batch) has not seen marks one, bisected to its block; the slashed
+ * amount is the drop of the validator's bonded stake across that block. Adds to `s.slashes`.
+ */
+export async function findUnloggedSlashes(
+  client: IndexerRpcClient,
+  s: ProtocolState,
+  known: ReadonlyMap<string, KnownValidator>,
+): Promise<void> {
+  const { first, block: last, slashes } = s;
+  for (const v of s.validators) {
     const k = known.get(v.hotkey);
     if (k === undefined || !punished(v, k) || slashes.some((x) => x.hotkey === v.hotkey)) continue;
     const at = first === last ? last : await locatePunishment(client, k, first - 1n, last);
@@ -331,15 +358,6 @@ export async function fetchProtocolState(
       tombstoned,
     });
   }
-  return {
-    block: last,
-    blockTime: BigInt(lastBlock.timestamp),
-    genesis,
-    validators,
-    subnets,
-    snapshots,
-    slashes,
-  };
 }
 
 function validatorStatus(v: ValidatorState, now: bigint): "active" | "inactive" | "jailed" | "tombstoned" {

@@ -91,6 +91,7 @@ ${p.validators.map((v) => `npx tensorchain start --config nodes/${v.name}/local.
 | App (explorer, faucet, portals) | http://127.0.0.1:${CONTAINER_PORTS.app} | http://app:${CONTAINER_PORTS.app} |
 | Prometheus | http://127.0.0.1:${CONTAINER_PORTS.prometheus} | http://prometheus:${CONTAINER_PORTS.prometheus} |
 | Node metrics | — | http://<node>:${CONTAINER_PORTS.metrics}/metrics |
+| Bootstrap node's peer registry (JSON) | — | http://bootstrap:${CONTAINER_PORTS.metrics}/stats, /peers |
 | p2p | — | /dns4/<node>/tcp/${CONTAINER_PORTS.p2p} |
 
 Compose publishes ports on 127.0.0.1 only. To expose the RPC publicly, put a reverse proxy with

@@ -4,6 +4,7 @@
 import { RLP } from "@ethereumjs/rlp";
 import { bigIntToUnpaddedBytes, bytesToBigInt, bytesToInt, intToUnpaddedBytes } from "@ethereumjs/util";
 import { keccak256 } from "../crypto/secp256k1.js";
+import { listLength, stringLength, writeHeader, writeString } from "./rlp-writer.js";
 
 export const ZERO_HASH = new Uint8Array(32);
 /** keccak256(rlp("")): root of an empty trie. */
@@ -148,6 +149,7 @@ export function decodeLogList(bytes: Uint8Array): Log[] {
 
 /** Consensus encoding (EIP-2718 typed receipt envelope) that the receipts root commits to. */
 export function encodeReceiptForRoot(r: Receipt, bloom: Uint8Array): Uint8Array {
+  if (r.logs.length === 0) return encodeLoglessReceipt(r, bloom);
   const body = RLP.encode([
     r.status === 1 ? Uint8Array.of(1) : new Uint8Array(0),
     bigIntToUnpaddedBytes(r.cumulativeGasUsed),
@@ -158,6 +160,22 @@ export function encodeReceiptForRoot(r: Receipt, bloom: Uint8Array): Uint8Array 
   const out = new Uint8Array(body.length + 1);
   out[0] = r.type;
   out.set(body, 1);
+  return out;
+}
+
+/** encodeReceiptForRoot of a receipt without logs (every transfer), written directly. */
+function encodeLoglessReceipt(r: Receipt, bloom: Uint8Array): Uint8Array {
+  const status = r.status === 1 ? Uint8Array.of(1) : new Uint8Array(0);
+  const gas = bigIntToUnpaddedBytes(r.cumulativeGasUsed);
+  const payload = stringLength(status) + stringLength(gas) + stringLength(bloom) + 1;
+  const typed = r.type === 0 ? 0 : 1;
+  const out = new Uint8Array(typed + listLength(payload));
+  if (typed) out[0] = r.type;
+  let at = writeHeader(out, typed, payload, 0xc0);
+  at = writeString(out, at, status);
+  at = writeString(out, at, gas);
+  at = writeString(out, at, bloom);
+  out[at] = 0xc0; // no logs
   return out;
 }
 

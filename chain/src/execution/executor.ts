@@ -122,6 +122,18 @@ export interface ExecutorOptions {
 
 const ZERO_ADDRESS_PREFIX = new Uint8Array(18);
 
+/**
+ * A block's transactions run in slices of about this many milliseconds, with a turn of the
+ * event loop in between: the node executes on the thread that also serves JSON-RPC, and a
+ * large block must not stall admission (clients would wait instead of sending the next
+ * transactions, and the next block would be smaller and costlier per transaction).
+ */
+const EXECUTION_SLICE_MS = 4;
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** Precompiles live at 0x01.. and our protocol ones at 0x0801..: any address below 2^16. */
 function isReservedAddress(a: Uint8Array): boolean {
   return equalsBytes(a.subarray(0, 18), ZERO_ADDRESS_PREFIX);
@@ -276,9 +288,14 @@ export class Executor {
     let stateRoot: Uint8Array;
     const t0 = performance.now();
     let t1 = t0;
+    let slice = t0;
     try {
       if (this.fastTransfers) await this.prefetch(txs, coinbase);
       for (const p of txs) {
+        if (performance.now() - slice > EXECUTION_SLICE_MS) {
+          await yieldToEventLoop();
+          slice = performance.now();
+        }
         let receipt: Receipt;
         try {
           if (p.tx.gasLimit > env.gasLimit - gasUsed) throw new InvalidTxError("exceeds block gas limit");

@@ -4,11 +4,12 @@
 // transfers themselves. Here the trie is built bottom-up from sorted keys: O(n · key length),
 // synchronous, no database. Tested for equality against @ethereumjs/mpt.
 import { RLP } from "@ethereumjs/rlp";
-import type { NestedUint8Array } from "@ethereumjs/rlp";
 import { keccak256 } from "../crypto/secp256k1.js";
 import { EMPTY_TRIE_ROOT } from "./block.js";
+import { listLength, stringLength, writeHeader, writeString } from "./rlp-writer.js";
 
-type Node = Uint8Array | NestedUint8Array;
+// Nodes are RLP-encoded straight into one buffer each (no nested arrays, no generic encoder):
+// these roots are computed for every block over every transaction and receipt.
 
 function toNibbles(key: Uint8Array): number[] {
   const out = new Array<number>(key.length * 2);
@@ -36,10 +37,24 @@ function hexPrefix(nibbles: number[], from: number, to: number, leaf: boolean): 
   return out;
 }
 
-/** A child reference: the node itself when its encoding is shorter than 32 bytes, else its hash. */
-function ref(node: NestedUint8Array): Node {
-  const enc = RLP.encode(node);
-  return enc.length < 32 ? node : keccak256(enc);
+/** How a parent embeds a child: the child itself when its encoding is shorter than 32 bytes, else rlp(hash). */
+function ref(encoded: Uint8Array): Uint8Array {
+  if (encoded.length < 32) return encoded;
+  const out = new Uint8Array(33);
+  out[0] = 0xa0;
+  out.set(keccak256(encoded), 1);
+  return out;
+}
+
+/** A list of two byte strings (leaf, or extension with an embedded/hashed child already encoded). */
+function pair(path: Uint8Array, second: Uint8Array, secondEncoded: boolean): Uint8Array {
+  const payload = stringLength(path) + (secondEncoded ? second.length : stringLength(second));
+  const out = new Uint8Array(listLength(payload));
+  let at = writeHeader(out, 0, payload, 0xc0);
+  at = writeString(out, at, path);
+  if (secondEncoded) out.set(second, at);
+  else writeString(out, at, second);
+  return out;
 }
 
 interface Entry {
@@ -47,34 +62,48 @@ interface Entry {
   value: Uint8Array;
 }
 
-// entries[lo, hi) are sorted by key and share the first `depth` nibbles.
-function build(entries: Entry[], lo: number, hi: number, depth: number): NestedUint8Array {
+/** RLP encoding of the node over entries[lo, hi), which are sorted and share `depth` nibbles. */
+function build(entries: Entry[], lo: number, hi: number, depth: number): Uint8Array {
   if (hi - lo === 1) {
     const e = entries[lo]!;
-    return [hexPrefix(e.key, depth, e.key.length, true), e.value];
+    return pair(hexPrefix(e.key, depth, e.key.length, true), e.value, false);
   }
   // Longest common prefix beyond depth = common prefix of the first and last (sorted) keys.
   const first = entries[lo]!.key;
   const last = entries[hi - 1]!.key;
   let p = depth;
   while (p < first.length && p < last.length && first[p] === last[p]) p++;
-  if (p > depth) {
-    return [hexPrefix(first, depth, p, false), ref(build(entries, lo, hi, p)) as Uint8Array];
-  }
-  const branch: Node[] = new Array<Node>(17).fill(new Uint8Array(0));
+  if (p > depth) return pair(hexPrefix(first, depth, p, false), ref(build(entries, lo, hi, p)), true);
+  const children: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(16);
+  let value: Uint8Array | undefined;
   let i = lo;
   if (entries[i]!.key.length === depth) {
-    branch[16] = entries[i]!.value;
+    value = entries[i]!.value;
     i++;
   }
+  let payload = value ? stringLength(value) : 1;
   while (i < hi) {
     const nib = entries[i]!.key[depth]!;
     let j = i + 1;
     while (j < hi && entries[j]!.key[depth] === nib) j++;
-    branch[nib] = ref(build(entries, i, j, depth + 1));
+    const c = ref(build(entries, i, j, depth + 1));
+    children[nib] = c;
+    payload += c.length;
     i = j;
   }
-  return branch as NestedUint8Array;
+  for (let k = 0; k < 16; k++) if (!children[k]) payload += 1;
+  const out = new Uint8Array(listLength(payload));
+  let at = writeHeader(out, 0, payload, 0xc0);
+  for (let k = 0; k < 16; k++) {
+    const c = children[k];
+    if (c) {
+      out.set(c, at);
+      at += c.length;
+    } else out[at++] = 0x80;
+  }
+  if (value) writeString(out, at, value);
+  else out[at] = 0x80;
+  return out;
 }
 
 function compareNibbles(a: number[], b: number[]): number {
@@ -88,7 +117,7 @@ export function trieRoot(pairs: { key: Uint8Array; value: Uint8Array }[]): Uint8
   if (pairs.length === 0) return EMPTY_TRIE_ROOT;
   const entries = pairs.map((p) => ({ key: toNibbles(p.key), value: p.value }));
   entries.sort((a, b) => compareNibbles(a.key, b.key));
-  return keccak256(RLP.encode(build(entries, 0, entries.length, 0)));
+  return keccak256(build(entries, 0, entries.length, 0));
 }
 
 /** Root of a block's list trie: key rlp(index) → item (transactions, receipts). */

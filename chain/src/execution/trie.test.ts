@@ -2,9 +2,10 @@
 import { describe, expect, it } from "vitest";
 import { createMPT } from "@ethereumjs/mpt";
 import { RLP } from "@ethereumjs/rlp";
-import { bytesToHex } from "@ethereumjs/util";
+import { bigIntToUnpaddedBytes, bytesToHex } from "@ethereumjs/util";
 import { keccak256 } from "../crypto/secp256k1.js";
-import { EMPTY_TRIE_ROOT } from "./block.js";
+import { EMPTY_TRIE_ROOT, encodeReceiptForRoot } from "./block.js";
+import type { Receipt } from "./block.js";
 import { orderedTrieRoot } from "./trie-root.js";
 import { TrieBatch } from "./trie-batch.js";
 
@@ -21,6 +22,34 @@ describe("orderedTrieRoot", () => {
       const ref = await createMPT();
       for (let i = 0; i < n; i++) await ref.put(RLP.encode(i), items[i]!);
       expect(bytesToHex(orderedTrieRoot(items)), `n=${n}`).toBe(bytesToHex(ref.root()));
+    }
+  });
+
+  it("matches @ethereumjs/mpt for values of every RLP length class", async () => {
+    // 1 byte below and above 0x80, short strings, 56+ bytes (long header), 300 bytes (2-byte length).
+    const sizes = [1, 1, 2, 31, 55, 56, 120, 300];
+    const items = Array.from({ length: 40 }, (_, i) =>
+      new Uint8Array(sizes[i % sizes.length]!).fill(i % 2 === 0 ? 0x7f : 0x80 + i),
+    );
+    const ref = await createMPT();
+    for (let i = 0; i < items.length; i++) await ref.put(RLP.encode(i), items[i]!);
+    expect(bytesToHex(orderedTrieRoot(items))).toBe(bytesToHex(ref.root()));
+  });
+});
+
+describe("encodeReceiptForRoot", () => {
+  it("writes receipts without logs exactly as the generic RLP encoding", () => {
+    for (const [type, status, gas] of [
+      [2, 1, 21_000n],
+      [0, 0, 0n],
+      [1, 1, 127n],
+      [2, 0, 2n ** 64n - 1n],
+    ] as const) {
+      const r: Receipt = { type, status, cumulativeGasUsed: gas, gasUsed: 1n, effectiveGasPrice: 1n, logs: [] };
+      const bloom = new Uint8Array(256).fill(type + 1);
+      const body = RLP.encode([status === 1 ? Uint8Array.of(1) : new Uint8Array(0), bigIntToUnpaddedBytes(gas), bloom, []]);
+      const expected = type === 0 ? body : Uint8Array.of(type, ...body);
+      expect(bytesToHex(encodeReceiptForRoot(r, bloom))).toBe(bytesToHex(expected));
     }
   });
 });

@@ -39,6 +39,8 @@ export interface NodeReporter {
   onFinalized(info: FinalizedReport): void;
   /** Execution hook (ProtocolEndBlockOptions.onBlockEnd): protocol events of an executed block. */
   onBlockEnd(block: bigint, events: readonly ProtocolEvent[]): void;
+  /** Refreshes the sampled gauges (round, peers, mempool, sync state) now. */
+  sample(): void;
   stop(): void;
 }
 
@@ -89,6 +91,7 @@ export function reportNodeMetrics(m: NodeMetrics, s: NodeReporterSources): NodeR
   timer.unref();
 
   return {
+    sample,
     onFinalized(info) {
       const signed = new Set(info.certificate.signatures.map((x) => x.validator.toLowerCase()));
       for (const v of info.validators.validators)

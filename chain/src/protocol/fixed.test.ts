@@ -49,10 +49,16 @@ describe("fixed-point primitives match exact BigInt arithmetic", () => {
       [2 ** 21 - 1, 2 ** 44],
       [2 ** 21, 2 ** 21 + 1],
       [2 ** 32, 2 ** 45 - 1],
+      [2 ** 32, 2 ** 32],
+      [2 ** 32 + 1, 2 ** 45 - 1],
+      [2 ** 32 - 1, 2 ** 32],
     ];
     for (let k = 0; k < 20000; k++) {
       const s = 1 + upTo(k % 2 ? 44 : 30);
       cases.push([Math.floor(rand.float() * (s + 1)), s]);
+      // x ≤ ONE (bonds) against large column sums: the three-step path.
+      const s2 = 2 ** 32 + upTo(44);
+      if (s2 < 2 ** 45) cases.push([2 ** 21 + Math.floor(rand.float() * (2 ** 32 - 2 ** 21 + 1)), s2]);
     }
     expect(cases.filter(([x, s]) => fracDiv(x, s) !== Number((big(x) * ONE_BIG) / big(s)))).toEqual([]);
   });

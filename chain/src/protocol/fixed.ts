@@ -55,11 +55,24 @@ export function mulFix(a: number, b: number): number {
 
 /**
  * floor(x · ONE / s) for integers 0 ≤ x ≤ s, 1 ≤ s < 2^45: the share of x in a column sum s.
- * Fast path when x · 2^32 < 2^53 (floorDiv is exact). Otherwise long division in 8-bit steps:
- * the running remainder r < s, so r · 2^8 < 2^53.
+ * Fast path when x · 2^32 < 2^53 (floorDiv is exact). For x ≤ ONE (a bond), long division in
+ * three steps of 20, 8 and 4 bits: x · 2^20 ≤ 2^52, and the running remainder r < s keeps
+ * r · 2^8 < 2^53. Otherwise long division in 8-bit steps from floor(x / s).
  */
 export function fracDiv(x: number, s: number): number {
   if (x < 2097152 /* 2^21 */) return Math.floor((x * ONE) / s);
+  if (x <= ONE) {
+    let n = x * 1048576; // 2^20
+    let q = Math.floor(n / s);
+    let r = n - q * s;
+    n = r * TWO8;
+    let d = Math.floor(n / s);
+    r = n - d * s;
+    q = q * TWO8 + d;
+    n = r * 16;
+    d = Math.floor(n / s);
+    return q * 16 + d;
+  }
   let q = Math.floor(x / s);
   let r = x - q * s;
   for (let step = 0; step < 4; step++) {

@@ -63,6 +63,31 @@ describe("bft codec", () => {
     expect(() => decodeProposalMessage(new Uint8Array([1, 2, 3]))).toThrow(BftPayloadError);
   });
 
+  it("takes a block already held instead of decoding the message's copy again", () => {
+    const b = block(5n);
+    const bytes = encodeBlock(b);
+    const p: Proposal = {
+      height: 5,
+      round: 2,
+      blockHash: bytesToHex(b.hash),
+      polRound: 0,
+      proposer: validator,
+      signature: sig,
+    };
+    const held = (hash: string) => (hash === p.blockHash ? { block: b, bytes } : undefined);
+    // The relayed copy's block bytes are not looked at: the proposal names a block we hold.
+    const m = decodeProposalMessage(encodeProposalMessage(p, new Uint8Array([0xc0])), held);
+    expect(m.block).toBe(b);
+    expect(m.blockBytes).toBe(bytes);
+    expect(m.proposal).toEqual(p);
+    // A block not held is decoded and checked as before.
+    const other = { ...p, blockHash: bytesToHex(block(6n).hash), height: 6 };
+    expect(
+      decodeProposalMessage(encodeProposalMessage(other, encodeBlock(block(6n))), held).block.header.number,
+    ).toBe(6n);
+    expect(() => decodeProposalMessage(encodeProposalMessage(other, bytes), held)).toThrow(BftPayloadError);
+  });
+
   it("round-trips votes, finalized blocks and tx batches", () => {
     const v: Vote = { type: "precommit", height: 3, round: 0, blockHash: null, validator, signature: sig };
     expect(decodeVoteMessage(encodeVoteMessage(v))).toEqual(v);

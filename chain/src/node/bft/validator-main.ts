@@ -49,7 +49,9 @@ export async function startBftNode(cfg: BftNodeConfig): Promise<RunningBftNode> 
   const metrics =
     cfg.metricsPort === undefined
       ? undefined
-      : new NodeMetrics({ labels: { node: cfg.name ?? `rpc-${cfg.rpcPort}`, chain_id: String(genesis.chainId) } });
+      : new NodeMetrics({
+          labels: { node: cfg.name ?? `rpc-${cfg.rpcPort}`, chain_id: String(genesis.chainId) },
+        });
   let reporter: NodeReporter | undefined;
   const node = await TensorchainNode.start({
     dataDir: path.join(cfg.dataDir, "db"),

@@ -231,6 +231,29 @@ describe("consensus faults carried by blocks", () => {
     expect((await s5.consensusCandidates()).map((v) => v.hotkey.toLowerCase())).toEqual(
       [hotkeys[1], hotkeys[2]].sort(),
     );
+    // Evidence older than the unbonding period (10 blocks in the devnet parameters) is refused.
+    prev = b5;
+    while (Number(prev.block.header.number) < 1 + params.unbondingBlocks)
+      prev = await next(
+        a,
+        b,
+        encodeHeaderExtra({ certificate: certificate(prev.block, [1, 2]), evidence: [] }),
+      );
+    const certOld = certificate(prev.block, [1, 2]);
+    const late = await a.executeCandidate(
+      {
+        ...a.nextEnv(utilHexToBytes(hotkeys[0]!), Date.now()),
+        extraData: encodeHeaderExtra({ certificate: certOld, evidence: [] }),
+      },
+      [],
+      "build",
+    );
+    await a.discardBlock(late);
+    await expect(
+      b.applyBlock(
+        withExtra(late.block, encodeHeaderExtra({ certificate: certOld, evidence: [doubleSign(1, 1)] })),
+      ),
+    ).rejects.toThrow(/too old/);
     // Both nodes agree on every state root.
     expect(utilBytesToHex(a.head.header.stateRoot)).toBe(utilBytesToHex(b.head.header.stateRoot));
   });

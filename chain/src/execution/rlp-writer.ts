@@ -1,0 +1,41 @@
+// Writing RLP straight into a preallocated buffer, for the encodings computed for every
+// transaction of every block (trie nodes of the transactions and receipts roots, receipts):
+// the generic encoder builds nested arrays and concatenates them, which costs more than the
+// hashing that follows.
+
+function lengthBytes(n: number): number {
+  return n < 0x100 ? 1 : n < 0x10000 ? 2 : n < 0x1000000 ? 3 : 4;
+}
+
+/** Length of the RLP encoding of a byte string. */
+export function stringLength(b: Uint8Array): number {
+  if (b.length === 1 && b[0]! < 0x80) return 1;
+  if (b.length <= 55) return 1 + b.length;
+  return 1 + lengthBytes(b.length) + b.length;
+}
+
+/** Write an RLP header (string: offset 0x80, list: 0xc0) for a payload of `len` bytes. */
+export function writeHeader(out: Uint8Array, at: number, len: number, base: number): number {
+  if (len <= 55) {
+    out[at] = base + len;
+    return at + 1;
+  }
+  const n = lengthBytes(len);
+  out[at] = base + 55 + n;
+  for (let k = n; k > 0; k--) out[at + k] = (len >>> (8 * (n - k))) & 0xff;
+  return at + 1 + n;
+}
+
+export function writeString(out: Uint8Array, at: number, b: Uint8Array): number {
+  if (b.length === 1 && b[0]! < 0x80) {
+    out[at] = b[0]!;
+    return at + 1;
+  }
+  at = writeHeader(out, at, b.length, 0x80);
+  out.set(b, at);
+  return at + b.length;
+}
+
+export function listLength(payload: number): number {
+  return payload + (payload <= 55 ? 1 : 1 + lengthBytes(payload));
+}
