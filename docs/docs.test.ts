@@ -2,9 +2,10 @@
 // (`tensorchain genesis --dev` + `tensorchain start --p2p-port`, so the `tensorchain_*` consensus
 // methods and the metrics endpoint exist too). For each page, in reading order:
 //   - its ```sh blocks run as one bash script (set -euo pipefail, so every command must exit 0);
-//     a command marked `# long-running` (a node, a worker) runs for LONG_RUNNING_S seconds, then
-//     gets SIGTERM and must shut down cleanly (exit 0); it is started as the workspace binary
-//     itself rather than through npx, which would not pass the signal on;
+//     a command marked `# long-running` (a node, a worker) runs until it prints its first line
+//     (a node prints once it listens), then gets SIGTERM and must shut down cleanly (exit 0);
+//     it is started as the workspace binary itself rather than through npx, which would not
+//     pass the signal on;
 //   - each ```ts block is executed with tsx; a block whose first line is `// browser` (wagmi,
 //     MetaMask) is type-checked instead.
 // The pages address the node as a reader's would be: http://127.0.0.1:8545 (RPC) and
@@ -46,7 +47,24 @@ let log = "";
 let rpcHostPort = "";
 let metricsHostPort = "";
 
-const LONG_RUNNING_S = 90;
+/** Bash function the long-running commands are run through (see the header). */
+const LONG_RUNNING = `
+longrun() {
+  local out; out=$(mktemp)
+  "$@" >"$out" 2>&1 &
+  local pid=$! rc=0
+  for _ in $(seq 1 900); do
+    if [ -s "$out" ] || ! kill -0 "$pid" 2>/dev/null; then break; fi
+    sleep 0.2
+  done
+  sleep 2
+  kill -TERM "$pid" 2>/dev/null || true
+  wait "$pid" || rc=$?
+  cat "$out"
+  echo "long-running command exited with status $rc"
+  return "$rc"
+}
+`;
 
 function substitute(code: string): string {
   return code
@@ -57,14 +75,14 @@ function substitute(code: string): string {
       const m = /^npx (\S+)(.*?)\s*# long-running\s*$/.exec(line);
       if (!m) return line;
       const bin = path.join(ROOT, "node_modules/.bin", m[1]!);
-      return `timeout --preserve-status -k 30 -s TERM ${LONG_RUNNING_S} ${bin}${m[2]}`;
+      return `longrun ${bin}${m[2]}`;
     })
     .join("\n");
 }
 
 async function sh(script: string, page: string): Promise<void> {
   try {
-    await run("bash", ["-c", `set -euo pipefail\n${script}`], {
+    await run("bash", ["-c", `set -euo pipefail\n${LONG_RUNNING}\n${script}`], {
       cwd: path.join(WORK, page),
       timeout: 600_000,
       maxBuffer: 16 * 1024 * 1024,

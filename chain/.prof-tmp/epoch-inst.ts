@@ -199,6 +199,7 @@ export function stakeWeightedConsensus(
   const stks = new Float64Array(TILE * m);
   const lens = new Int32Array(TILE);
   const hist = new Float64Array(BUCKETS);
+  const bkt = new Uint8Array(m);
   for (let j0 = 0; j0 < n; j0 += TILE) {
     const width = Math.min(TILE, n - j0);
     lens.fill(0);
@@ -216,7 +217,7 @@ export function stakeWeightedConsensus(
     }
     for (let t = 0; t < width; t++) {
       const len = lens[t]!;
-      if (len > 0) consensus[j0 + t] = columnConsensus(vals, stks, t * m, t * m + len, need, hist);
+      if (len > 0) consensus[j0 + t] = columnConsensus(vals, stks, t * m, t * m + len, need, hist, bkt);
     }
   }
   return consensus;
@@ -243,6 +244,7 @@ function columnConsensus(
   end: number,
   need: number,
   hist: Float64Array,
+  bkt: Uint8Array,
 ): number {
   if (end - start <= HISTOGRAM_MIN_ENTRIES) return weightedUpperQuantile(vals, stks, start, end, need);
   let min = vals[start]!;
@@ -263,6 +265,7 @@ function columnConsensus(
   for (let k = start; k < end; k++) {
     const b0 = Math.floor((vals[k]! - min) * scale);
     const b = b0 < BUCKETS ? b0 : BUCKETS - 1;
+    bkt[k - start] = b;
     hist[b] = hist[b]! + stks[k]!;
   }
   let above = 0;
@@ -277,17 +280,12 @@ function columnConsensus(
     above += h;
   }
   if (bucket < 0) return 0;
-  // Move the bucket's entries to the front and select among them.
+  // Move the bucket's entries to the front (order kept: no swaps needed) and select among them.
   let n = start;
   for (let k = start; k < end; k++) {
-    const v = vals[k]!;
-    const b = Math.floor((v - min) * scale);
-    if ((b < BUCKETS ? b : BUCKETS - 1) === bucket) {
-      const sk = stks[k]!;
-      vals[k] = vals[n]!;
-      stks[k] = stks[n]!;
-      vals[n] = v;
-      stks[n++] = sk;
+    if (bkt[k - start] === bucket) {
+      vals[n] = vals[k]!;
+      stks[n++] = stks[k]!;
     }
   }
   return weightedUpperQuantile(vals, stks, start, n, need - above * U16_MAX);
@@ -644,8 +642,19 @@ export function runEpoch(input: EpochInput): EpochOutput {
   // 3. New permits: top maxValidators by stake, zero never, ties at the cut to the higher UID.
   const newPermit: boolean[] = new Array<boolean>(n).fill(false);
   const candidates: number[] = [];
-  for (let i = 0; i < n; i++) if (stakeWei[i]! > 0n) candidates.push(i);
+  // Compared as numbers first: Number() of a bigint rounds monotonically, so unequal numbers
+  // order their bigints the same way; only equal numbers need the exact comparison.
+  const approx = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    if (stakeWei[i]! > 0n) {
+      candidates.push(i);
+      approx[i] = Number(stakeWei[i]!);
+    }
+  }
   candidates.sort((a, b) => {
+    const na = approx[a]!;
+    const nb = approx[b]!;
+    if (na !== nb) return na > nb ? -1 : 1;
     const sa = stakeWei[a]!;
     const sb = stakeWei[b]!;
     return sa > sb ? -1 : sa < sb ? 1 : b - a;

@@ -51,7 +51,10 @@ function withPriorBonds(input: EpochInput): EpochInput {
       lastUpdate: nr.lastUpdate + 360,
       validatorPermit: out.neurons[i]!.validatorPermit,
       // As the node reads them back from storage: plain arrays.
-      bonds: { uids: Array.from(out.neurons[i]!.bonds.uids), values: Array.from(out.neurons[i]!.bonds.values) },
+      bonds: {
+        uids: Array.from(out.neurons[i]!.bonds.uids),
+        values: Array.from(out.neurons[i]!.bonds.values),
+      },
     })),
   };
 }

@@ -10,24 +10,28 @@
 // with a consensus key, sets its take, gets a validator permit and adds and removes a worker
 // key; a delegation is unstaked, unbonds and is claimed. One dev node, one next dev server,
 // one database and one browser page for the whole file. Screenshots land in screenshots/.
+import type { ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
 import { createPublicClient, http, numberToHex, parseEther, sha256, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { encodeDataset } from "../../worker/src/dataset";
 import * as fx from "../../worker/test/fixtures/models";
 import { RPC_OPTS, startDevNode, type DevNode } from "@/chain/test/helpers/devnode";
 import { metagraphPrecompile, stakingPrecompile, subnetsPrecompile } from "@/contracts/system-contracts";
 import { startTestPglite, type TestDatabase } from "@/lib/indexer/test-db";
-import { seedIndexedValidator } from "@/lib/jobs/test-support";
+import { JobQueue } from "@/lib/jobs/queue";
+import { seedIndexedValidator, startWorkerProcess, stopWorkerProcesses } from "@/lib/jobs/test-support";
 import { formatTen, shortHash } from "@/lib/explorer/format";
 import { hasChromium, launchChromium, SCREENSHOTS, startNextDev, type NextDev } from "@/lib/test/browser";
 import { installTestWallet, TEST_WALLET_NAME, type TestWallet } from "@/lib/test/test-wallet";
 
 const WRONG_CHAIN = 1;
+import { appendFileSync } from "node:fs";
+const dbg = (m: string) => appendFileSync("/tmp/h6/dbg.log", `${new Date().toISOString()} ${m}\n`);
 /** The blob store's limit in this test: the data set and the model fit, OVERSIZE does not. */
 const BLOB_MAX_BYTES = 256 * 1024;
 const OVERSIZE = BLOB_MAX_BYTES + 1;
@@ -105,6 +109,10 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
   let chain: ReturnType<typeof createPublicClient>;
   /** The subnet the subnet test creates; the miner and validator tests use it. */
   let netuid: number;
+  /** The subnet's data set and the miner's model, as uploaded (the validator's worker evaluates them). */
+  let dataset: Uint8Array;
+  let model: Uint8Array;
+  const workers: ChildProcess[] = [];
 
   beforeAll(async () => {
     // A migrated database; the test's own client keeps one connection and is used only while
@@ -129,6 +137,9 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
     // Every first visit of a page compiles it in next dev: slow on a loaded machine.
     page.setDefaultTimeout(180_000);
     page.setDefaultNavigationTimeout(300_000);
+    page.on("console", (m) => dbg(`console.${m.type()}: ${m.text()}`));
+    page.on("pageerror", (e) => dbg(`pageerror: ${e.message}`));
+    page.on("request", (r) => dbg(`req ${r.method()} ${r.url()}`));
     wallet = await installTestWallet(page, {
       privateKey: node.accounts[0]!.privateKey,
       rpcUrl: node.rpcUrl,
@@ -137,7 +148,16 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
   }, 420_000);
 
+  afterEach(async (ctx) => {
+    dbg(`test end: ${ctx.task.name}: ${ctx.task.result?.state}`);
+    if (ctx.task.result?.state === "fail")
+      await page
+        .screenshot({ path: `/tmp/h6/fail-${Date.now()}.png`, fullPage: true })
+        .catch(() => undefined);
+  });
+
   afterAll(async () => {
+    await stopWorkerProcesses(workers);
     await browser?.close();
     await app?.stop();
     await Promise.all([node?.stop(), db?.stop()]);
@@ -292,7 +312,7 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
     expect(wrongHash.status()).toBe(400);
     expect(((await wrongHash.json()) as { code: string }).code).toBe("HASH_MISMATCH");
 
-    const dataset = encodeDataset(fx.classificationDataset(200)).bytes;
+    dataset = encodeDataset(fx.classificationDataset(200)).bytes;
     await upload.setInputFiles({
       name: "dataset.json",
       mimeType: "application/json",
@@ -382,7 +402,7 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
     expect(cells[5]).toMatch(/^\d+ blocks$/);
 
     const publish = card(page, "Publish a model");
-    const model = fx.goodClassifier();
+    model = fx.goodClassifier();
     await publish.getByLabel("ONNX model").setInputFiles({
       name: "model.onnx",
       mimeType: "application/octet-stream",
@@ -419,8 +439,9 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, "portal-miner-flow.png"), fullPage: true });
   }, 600_000);
 
-  it("validator: worker keys need a permit; stakes on itself, registers with a consensus key, sets its take, holds a permit, adds and removes a worker key", async () => {
-    const worker = privateKeyToAccount(generatePrivateKey()).address;
+  it("validator: worker keys need a permit; stakes on itself, registers with a consensus key, sets its take, holds a permit; its worker key's worker evaluates a job into a receipt; the key is removed", async () => {
+    const workerKey = generatePrivateKey();
+    const worker = privateKeyToAccount(workerKey).address;
     await open(page, `${app.url}/validator`);
     const keys = card(page, "Worker keys");
     await keys.getByLabel("Worker address").fill(worker);
@@ -444,6 +465,25 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
       args: [netuid, wallet.address],
     });
     await seedIndexedValidator(db.prisma, wallet.address, netuid, uid);
+    // A job for this validator, as its scheduler enqueues them: the miner's published model on
+    // the subnet's data set.
+    const queue = new JobQueue(db.prisma, {
+      leaseMs: 60_000,
+      maxAttempts: 3,
+      retryBaseMs: 1_000,
+      retryMaxMs: 10_000,
+    });
+    await queue.enqueue(
+      "evaluate",
+      {
+        netuid,
+        uid,
+        hotkey: wallet.address,
+        modelHash: sha256(model),
+        taskSpec: fx.classificationSpec(sha256(dataset)),
+      },
+      { validatorHotkey: wallet.address },
+    );
 
     await open(page, `${app.url}/validator`);
     const v = card(page, "Chain validator");
@@ -482,6 +522,22 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
     await keys.getByRole("button", { name: "Add worker key" }).click();
     const wrow = keys.locator("tbody tr").filter({ hasText: shortHash(worker) });
     await wrow.getByText("never seen").waitFor();
+    expect(await evals.getByTestId("evaluation-jobs").innerText()).toBe("Jobs for this validator: 1 queued.");
+
+    // A real worker with that key claims the job, evaluates the ONNX model and completes it
+    // with a signed receipt; the portal lists the receipt and shows the worker online.
+    workers.push(startWorkerProcess(workerKey, app.url));
+    const receipt = evals.locator("tbody tr").filter({ hasText: shortHash(worker) });
+    await receipt.waitFor({ timeout: 300_000 });
+    const rcells = await receipt.locator("td").allInnerTexts();
+    expect(rcells.slice(0, 3)).toEqual([String(netuid), String(uid), shortHash(sha256(model))]);
+    expect(rcells[3]).toMatch(/^accuracy \d+\.\d\d$/);
+    expect(Number(rcells[3]!.split(" ")[1])).toBeGreaterThan(90);
+    expect(await evals.getByTestId("evaluation-jobs").innerText()).toBe(
+      "Jobs for this validator: 1 succeeded.",
+    );
+    await wrow.getByText("online").waitFor({ timeout: 120_000 });
+    await stopWorkerProcesses(workers);
     await wrow.getByRole("button", { name: "Remove" }).click();
     await wrow.getByText("revoked").waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, "portal-validator-flow.png"), fullPage: true });

@@ -4,6 +4,7 @@
 // and read with tensorchain_getMetagraph at the epoch block), uptime windows; re-indexing a
 // range with another batch size changes nothing; the neuron and subnet pages chart the snapshots.
 import type { PrismaClient } from "@prisma/client";
+import { encodeFunctionResult, type Address, type Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEV_ACCOUNT_BALANCE } from "@/chain/src/genesis/schema";
 import { TEN } from "@/chain/src/protocol/params";
@@ -11,8 +12,9 @@ import { isEpochBlock } from "@/chain/src/protocol/schedule";
 import { startDevNode, type DevNode } from "@/chain/test/helpers/devnode";
 import { loadNeuronPage, loadSubnetPage, loadValidatorsPage } from "@/lib/explorer/queries";
 import { indexNewBlocks } from "./index-blocks";
-import { UPTIME_WINDOW } from "./protocol-state";
-import { createIndexerClient } from "./rpc";
+import { stakingPrecompile } from "@/contracts/system-contracts";
+import { findUnloggedSlashes, UPTIME_WINDOW, type ProtocolState } from "./protocol-state";
+import { createIndexerClient, type IndexerRpcClient } from "./rpc";
 import { startTestPglite, type TestDatabase } from "./test-db";
 import { driveProtocol, SUBNET_TEMPO as TEMPO } from "./test-protocol";
 
@@ -138,5 +140,69 @@ describe("protocol state from a dev node", () => {
     expect(subnet?.emissionHistory.map((p) => p.epoch)).toEqual(
       [...subnet!.emissionHistory.map((p) => p.epoch)].sort((x, y) => x - y),
     );
+  });
+});
+
+// A dev node has one validator and cannot be made to miss blocks, so the state-diff path of
+// slashing (a node that serves no block-end logs) runs against a scripted validator history:
+// jailed at block 13 with 1% of its stake slashed; the batch covers blocks 10..17.
+describe("slashing found from the validator set when no block-end log reports it", () => {
+  const HOT = "0x00000000000000000000000000000000000000aa";
+  const validatorAt = (block: bigint) => ({
+    hotkey: HOT as Address,
+    coldkey: HOT as Address,
+    consensusKey: "0x02" as Hex,
+    votingPower: block >= 13n ? 990n * TEN : 1000n * TEN,
+    selfStake: 0n,
+    jailedUntil: block >= 13n ? 1_800_000_000n : 0n,
+    tombstoned: false,
+    active: block < 13n,
+  });
+  const client: IndexerRpcClient = {
+    request: (async ({ method, params }: { method: string; params: unknown[] }) => {
+      if (method !== "eth_call") throw new Error(`unexpected ${method}`);
+      const block = BigInt(params[1] as string);
+      return encodeFunctionResult({
+        abi: stakingPrecompile.abi,
+        functionName: "getValidators",
+        result: [validatorAt(block)],
+      });
+    }) as never,
+  };
+
+  it("bisects the jail to its block and takes the stake drop as the amount", async () => {
+    const state: ProtocolState = {
+      first: 10n,
+      block: 17n,
+      blockTime: 1_700_000_000n,
+      genesis: null,
+      validators: [{ ...validatorAt(17n), hotkey: HOT, coldkey: HOT, consensusKey: "0x02" }],
+      subnets: [],
+      snapshots: [],
+      slashes: [],
+    };
+    await findUnloggedSlashes(
+      client,
+      state,
+      new Map([[HOT, { hotkey: HOT, jailedUntil: null, tombstoned: false }]]),
+    );
+    expect(state.slashes).toEqual([
+      {
+        hotkey: HOT,
+        blockNumber: 13n,
+        kind: "downtime",
+        amount: 10n * TEN,
+        jailedUntil: 1_800_000_000n,
+        tombstoned: false,
+      },
+    ]);
+    // Already known to the database: nothing new.
+    const again: ProtocolState = { ...state, slashes: [] };
+    await findUnloggedSlashes(
+      client,
+      again,
+      new Map([[HOT, { hotkey: HOT, jailedUntil: 1_800_000_000n, tombstoned: false }]]),
+    );
+    expect(again.slashes).toEqual([]);
   });
 });

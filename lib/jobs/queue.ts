@@ -27,6 +27,7 @@ import {
   type JobResult,
 } from "@tensorchain/worker/jobs/types";
 import { SCORE_SCALE, receiptLeaf, verifyReceipt } from "@tensorchain/worker/receipts";
+import { FsBlobStore } from "@/lib/blobs/store";
 import { getPrisma } from "@/lib/db/client";
 import { cachedChainHeight } from "./chain-height";
 import { getJobsConfig } from "./config";
@@ -50,6 +51,12 @@ export interface JobQueueOptions {
   chainHeight?: () => Promise<bigint | null>;
   /** Source of randomness for retry jitter (tests pin it). */
   random?: () => number;
+  /**
+   * Where per-item results go: stored as one content-addressed JSON blob (served by
+   * /api/v1/blobs/<sha256>) and referenced from the job's result as `itemsBlob`, instead of
+   * thousands of objects in the Job row. Kept in the row when absent.
+   */
+  itemBlobs?: Pick<FsBlobStore, "put">;
 }
 
 export interface EnqueueOptions {
@@ -245,6 +252,7 @@ export class JobQueue {
         throw new JobError("BAD_REQUEST", "the receipt is not signed by the completing worker");
     }
     const blockNumber = receipt !== undefined ? ((await this.opts.chainHeight?.()) ?? null) : null;
+    const stored = await this.storeItems(result);
     return this.prisma.$transaction(async (tx) => {
       const job = await lockJob(tx, id);
       if (job.status === "succeeded" && job.workerId === worker.address) return { duplicate: true };
@@ -300,11 +308,19 @@ export class JobQueue {
         });
       }
       await tx.$executeRaw`
-        UPDATE "Job" SET status = 'succeeded', result = ${JSON.stringify(result)}::jsonb, "leaseUntil" = NULL,
+        UPDATE "Job" SET status = 'succeeded', result = ${JSON.stringify(stored)}::jsonb, "leaseUntil" = NULL,
           "completedAt" = now(), "updatedAt" = now(), error = NULL
         WHERE id = ${id}::uuid`;
       return { duplicate: false };
     }, TX_OPTIONS);
+  }
+
+  /** The result as the Job row keeps it: per-item results moved to a blob (see itemBlobs). */
+  private async storeItems(result: JobResult): Promise<unknown> {
+    if (result.kind === "infer" || result.items.length === 0 || this.opts.itemBlobs === undefined) return result;
+    const { items, ...rest } = result;
+    const blob = await this.opts.itemBlobs.put(new TextEncoder().encode(JSON.stringify(items)));
+    return { ...rest, items: [], itemsBlob: { sha256: `0x${blob.sha256}`, count: items.length } };
   }
 
   /**
@@ -416,9 +432,11 @@ function leaseError(
 
 /** The process's queue on the configured database and settings. */
 export function getJobQueue(): JobQueue {
+  const cfg = getJobsConfig();
   globalForQueue.__tensorchainJobQueue ??= new JobQueue(getPrisma(), {
-    ...getJobsConfig(),
+    ...cfg,
     chainHeight: cachedChainHeight(),
+    itemBlobs: new FsBlobStore(cfg.blobDir, cfg.blobMaxBytes),
   });
   return globalForQueue.__tensorchainJobQueue;
 }

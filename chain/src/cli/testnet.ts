@@ -1,7 +1,7 @@
 // `tensorchain testnet --validators N --data-dir DIR --base-port P [--block-time MS]`: a local
 // multi-validator network on loopback. Writes a genesis and N validator keys, gives each node a
 // persistent p2p identity, and starts every validator as its own process (node i: RPC on P+i,
-// p2p on P+1000+i, everyone bootstrapping from everyone). Prints the endpoints; Ctrl-C stops all.
+// p2p on P+1000+i, Prometheus metrics on P+2000+i, everyone bootstrapping from everyone). Prints the endpoints; Ctrl-C stops all.
 // Re-running on the same DIR restarts the same network (genesis, keys and chains are kept).
 //
 // `prepareTestnet` / `spawnValidator` are exported for the real-process tests and benchmarks.
@@ -55,6 +55,8 @@ export interface TestnetOptions {
   dataDir: string;
   rpcPorts: number[];
   p2pPorts: number[];
+  /** Prometheus metrics port of each node (none when absent). */
+  metricsPorts?: number[];
   /** Fund the dev accounts (default true). */
   dev?: boolean;
   blockTimeMs?: number;
@@ -120,6 +122,9 @@ export async function prepareTestnet(o: TestnetOptions): Promise<TestnetPlan> {
       "--p2p-port",
       String(node.p2pPort),
       ...(o.timeoutProposeMs ? ["--timeout-propose", String(o.timeoutProposeMs)] : []),
+      ...(o.metricsPorts
+        ? ["--metrics-port", String(o.metricsPorts[node.index]), "--name", `node-${node.index}`]
+        : []),
       ...nodes.filter((x) => x !== node).flatMap((x) => ["--bootstrap", x.multiaddr]),
     ];
   }
@@ -137,7 +142,8 @@ const testnetArgsSchema = z
   .object({
     validators: z.coerce.number().int().min(1).max(64),
     dataDir: z.string().min(1),
-    basePort: z.coerce.number().int().min(1024).max(64_000),
+    // Metrics use P+2000+i: keep the highest one below 65536.
+    basePort: z.coerce.number().int().min(1024).max(63_000),
     blockTimeMs: z.coerce.number().int().min(50).max(60_000).optional(),
   })
   .strict();
@@ -146,7 +152,7 @@ export const TESTNET_USAGE = `usage: tensorchain testnet --validators N --data-d
 
   --validators N   number of validators, each its own process (1-64)
   --data-dir DIR   genesis, keys and one data dir per node (reused when it exists)
-  --base-port P    node i serves JSON-RPC on P+i and p2p on P+1000+i (loopback)
+  --base-port P    node i serves JSON-RPC on P+i, p2p on P+1000+i, metrics on P+2000+i (loopback)
   --block-time MS  target block time of a new genesis (default 1000)`;
 
 export async function cmdTestnet(argv: string[]): Promise<void> {
@@ -175,6 +181,7 @@ export async function cmdTestnet(argv: string[]): Promise<void> {
     dataDir: a.dataDir,
     rpcPorts: idx.map((i) => a.basePort + i),
     p2pPorts: idx.map((i) => a.basePort + 1000 + i),
+    metricsPorts: idx.map((i) => a.basePort + 2000 + i),
     blockTimeMs: a.blockTimeMs,
   });
   console.log(`testnet: chain id ${plan.chainId}, ${a.validators} validators, genesis ${plan.genesisFile}`);
@@ -194,7 +201,9 @@ export async function cmdTestnet(argv: string[]): Promise<void> {
     relay(child.stdout!, process.stdout);
     relay(child.stderr!, process.stderr);
     child.on("exit", (code, sig) => console.log(`${prefix}exited (${sig ?? code})`));
-    console.log(`node-${node.index}: RPC http://127.0.0.1:${node.rpcPort}  p2p ${node.multiaddr}`);
+    console.log(
+      `node-${node.index}: RPC http://127.0.0.1:${node.rpcPort}  metrics http://127.0.0.1:${a.basePort + 2000 + node.index}/metrics  p2p ${node.multiaddr}`,
+    );
     return child;
   });
   await new Promise<void>((resolve) => {

@@ -84,7 +84,10 @@ export class RecoverPool {
    * transactions (the RPC server pools them in order meanwhile: RpcBackend.sendRawTransaction).
    */
   recoverOne(req: RecoverRequest): Promise<Uint8Array | undefined> {
-    if (this.workers.length === 0) return Promise.resolve(recoverInline(req));
+    // With a single worker (two cores) the hop measured slower end to end: the worker shares
+    // its core with the clients and the store's I/O threads, and admission on this thread
+    // waits for it.
+    if (this.workers.length < 2) return Promise.resolve(recoverInline(req));
     return new Promise((resolve) => {
       this.queue.push({ req, resolve });
       if (!this.flushScheduled) {

@@ -325,6 +325,7 @@ export class Executor {
       await this.flushOverlay();
       if (this.hooks.endBlock) blockEndLogs.push(...((await this.hooks.endBlock({ state, env })) ?? []));
       if (blockEndLogs.length > 0) logsBloom(blockEndLogs, bloom);
+      if (performance.now() - slice > EXECUTION_SLICE_MS) await yieldToEventLoop();
       t1 = performance.now();
       await state.commit(); // checkpoint count back to 0: flushes the caches into the trie once
       stateRoot = await state.getStateRoot();
@@ -333,6 +334,8 @@ export class Executor {
       this.busy = false;
       throw e;
     }
+    // The flush is one slice of its own; the roots another.
+    await yieldToEventLoop();
     const t2 = performance.now();
     const receiptsRoot = orderedTrieRoot(
       receipts.map((r) => encodeReceiptForRoot(r, r.logs.length ? logsBloom(r.logs) : EMPTY_BLOOM)),

@@ -2,8 +2,7 @@
 // with one batched trie update (trie-batch.ts) instead of one MPT.put per account. Code and
 // storage are flushed by the library as before; only the account-trie writes are collected.
 import { MerkleStateManager } from "@ethereumjs/statemanager";
-import { bytesToUnprefixedHex } from "@ethereumjs/util";
-import type { PutBatch } from "@ethereumjs/util";
+import type { BatchDBOp } from "@ethereumjs/util";
 import { keccak256 } from "../crypto/secp256k1.js";
 import { TrieBatch } from "./trie-batch.js";
 import type { TrieChange, TrieNodeCache } from "./trie-batch.js";
@@ -34,7 +33,7 @@ export class BatchedStateManager extends MerkleStateManager {
     }
     if (changes.length === 0) return;
     const db = trie.database();
-    const ops: PutBatch<Uint8Array, Uint8Array>[] = [];
+    const ops: BatchDBOp<Uint8Array, Uint8Array>[] = [];
     const root = await new TrieBatch(
       {
         get: async (hash) => (await db.get(hash)) ?? undefined,
@@ -43,12 +42,6 @@ export class BatchedStateManager extends MerkleStateManager {
       this.nodeCache,
     ).apply(trie.root(), changes);
     await db.batch(ops);
-    // The next block walks these very nodes (the upper levels of the trie are rewritten by
-    // every block): keep them in the trie's node cache, which a batch does not fill, so that
-    // execution does not wait on LevelDB reads (each one a turn of the event loop, shared
-    // with RPC admission).
-    const cache = (db as unknown as { _cache?: { set(k: string, v: Uint8Array): void } })._cache;
-    if (cache) for (const op of ops) cache.set(bytesToUnprefixedHex(op.key), op.value);
     trie.root(root);
   }
 }

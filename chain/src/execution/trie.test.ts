@@ -7,7 +7,7 @@ import { keccak256 } from "../crypto/secp256k1.js";
 import { EMPTY_TRIE_ROOT, encodeReceiptForRoot } from "./block.js";
 import type { Receipt } from "./block.js";
 import { orderedTrieRoot } from "./trie-root.js";
-import { TrieBatch } from "./trie-batch.js";
+import { TrieBatch, TrieNodeCache } from "./trie-batch.js";
 
 function rng(seed: number) {
   return () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
@@ -45,9 +45,21 @@ describe("encodeReceiptForRoot", () => {
       [1, 1, 127n],
       [2, 0, 2n ** 64n - 1n],
     ] as const) {
-      const r: Receipt = { type, status, cumulativeGasUsed: gas, gasUsed: 1n, effectiveGasPrice: 1n, logs: [] };
+      const r: Receipt = {
+        type,
+        status,
+        cumulativeGasUsed: gas,
+        gasUsed: 1n,
+        effectiveGasPrice: 1n,
+        logs: [],
+      };
       const bloom = new Uint8Array(256).fill(type + 1);
-      const body = RLP.encode([status === 1 ? Uint8Array.of(1) : new Uint8Array(0), bigIntToUnpaddedBytes(gas), bloom, []]);
+      const body = RLP.encode([
+        status === 1 ? Uint8Array.of(1) : new Uint8Array(0),
+        bigIntToUnpaddedBytes(gas),
+        bloom,
+        [],
+      ]);
       const expected = type === 0 ? body : Uint8Array.of(type, ...body);
       expect(bytesToHex(encodeReceiptForRoot(r, bloom))).toBe(bytesToHex(expected));
     }
@@ -55,51 +67,59 @@ describe("encodeReceiptForRoot", () => {
 });
 
 describe("TrieBatch", () => {
-  it("applies random batches of inserts, updates and deletes exactly like MPT.put/del", async () => {
-    const rnd = rng(7);
-    const db = new Map<string, Uint8Array>();
-    const io = {
-      get: async (h: Uint8Array) => db.get(bytesToHex(h)),
-      put: (h: Uint8Array, e: Uint8Array) => void db.set(bytesToHex(h), e),
-    };
-    const ref = await createMPT();
-    let root = EMPTY_TRIE_ROOT;
-    const keys: Uint8Array[] = [];
-    for (let round = 0; round < 30; round++) {
-      const changes: { key: Uint8Array; value: Uint8Array | null }[] = [];
-      for (let i = 0, n = 1 + Math.floor(rnd() * 50); i < n; i++) {
-        let key: Uint8Array;
-        if (keys.length && rnd() < 0.4) key = keys[Math.floor(rnd() * keys.length)]!;
-        else {
-          // Short keys that are prefixes of each other exercise branch values and extensions.
-          key =
-            round % 4 === 0
-              ? Uint8Array.of(Math.floor(rnd() * 3), Math.floor(rnd() * 3))
-              : keccak256(Uint8Array.of(round, i));
-          keys.push(key);
+  it.each([
+    ["without a node cache", undefined],
+    // Small enough to evict: later batches meet both cached and evicted nodes.
+    ["with a node cache shared across batches", 64],
+  ])(
+    "applies random batches of inserts, updates and deletes exactly like MPT.put/del, %s",
+    async (_, cacheSize) => {
+      const cache = cacheSize === undefined ? undefined : new TrieNodeCache(cacheSize);
+      const rnd = rng(7);
+      const db = new Map<string, Uint8Array>();
+      const io = {
+        get: async (h: Uint8Array) => db.get(bytesToHex(h)),
+        put: (h: Uint8Array, e: Uint8Array) => void db.set(bytesToHex(h), e),
+      };
+      const ref = await createMPT();
+      let root = EMPTY_TRIE_ROOT;
+      const keys: Uint8Array[] = [];
+      for (let round = 0; round < 30; round++) {
+        const changes: { key: Uint8Array; value: Uint8Array | null }[] = [];
+        for (let i = 0, n = 1 + Math.floor(rnd() * 50); i < n; i++) {
+          let key: Uint8Array;
+          if (keys.length && rnd() < 0.4) key = keys[Math.floor(rnd() * keys.length)]!;
+          else {
+            // Short keys that are prefixes of each other exercise branch values and extensions.
+            key =
+              round % 4 === 0
+                ? Uint8Array.of(Math.floor(rnd() * 3), Math.floor(rnd() * 3))
+                : keccak256(Uint8Array.of(round, i));
+            keys.push(key);
+          }
+          changes.push({
+            key,
+            value:
+              rnd() < 0.25
+                ? null
+                : new Uint8Array(1 + Math.floor(rnd() * 40)).fill(1 + Math.floor(rnd() * 250)),
+          });
         }
-        changes.push({
-          key,
-          value:
-            rnd() < 0.25
-              ? null
-              : new Uint8Array(1 + Math.floor(rnd() * 40)).fill(1 + Math.floor(rnd() * 250)),
-        });
+        for (const c of changes) {
+          if (c.value) await ref.put(c.key, c.value);
+          else await ref.del(c.key);
+        }
+        root = await new TrieBatch(io, cache).apply(root, changes);
+        expect(bytesToHex(root), `round ${round}`).toBe(bytesToHex(ref.root()));
+        const probe = keys.slice(-40).concat([keccak256(Uint8Array.of(255, round))]);
+        const got = await new TrieBatch(io, cache).getMany(root, probe);
+        for (let i = 0; i < probe.length; i++) {
+          const want = await ref.get(probe[i]!);
+          expect(got[i] ? bytesToHex(got[i]!) : null).toBe(want ? bytesToHex(want) : null);
+        }
       }
-      for (const c of changes) {
-        if (c.value) await ref.put(c.key, c.value);
-        else await ref.del(c.key);
-      }
-      root = await new TrieBatch(io).apply(root, changes);
-      expect(bytesToHex(root), `round ${round}`).toBe(bytesToHex(ref.root()));
-      const probe = keys.slice(-40).concat([keccak256(Uint8Array.of(255, round))]);
-      const got = await new TrieBatch(io).getMany(root, probe);
-      for (let i = 0; i < probe.length; i++) {
-        const want = await ref.get(probe[i]!);
-        expect(got[i] ? bytesToHex(got[i]!) : null).toBe(want ? bytesToHex(want) : null);
-      }
-    }
-  });
+    },
+  );
 
   it("deleting every key gives the empty root", async () => {
     const db = new Map<string, Uint8Array>();

@@ -290,7 +290,11 @@ export class Chain {
       this.executor.committed(c.executed);
       this.headView = this.openView(c.block.header.stateRoot);
     });
-    const committed = { block: c.block, receipts: c.executed.receipts, blockEndLogs: c.executed.blockEndLogs };
+    const committed = {
+      block: c.block,
+      receipts: c.executed.receipts,
+      blockEndLogs: c.executed.blockEndLogs,
+    };
     for (const cb of this.listeners) cb(committed);
   }
 

@@ -43,11 +43,8 @@ export class BlockProducer {
   /** Build and commit one block now. */
   async produce(): Promise<void> {
     const { chain, mempool } = this.o;
-    const T0 = performance.now(); const pool = mempool.size;
     const candidate = await chain.proposeBlock(mempool, this.o.coinbase);
-    const T1 = performance.now();
     await chain.commitBlock(candidate);
-    if (candidate.executed.txs.length) console.error(`TMPPROF ${Date.now() % 100000} pool=${pool} txs=${candidate.executed.txs.length} exec=${(T1 - T0).toFixed(0)} commit=${(performance.now() - T1).toFixed(0)} ${JSON.stringify(candidate.executed.timings)}`);
     await mempool.onBlockCommitted(
       candidate.executed.txs,
       candidate.executed.rejected.map((r) => r.tx),

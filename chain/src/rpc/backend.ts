@@ -54,7 +54,11 @@ export interface LogFilter {
 }
 
 /** JSON-RPC shaped records (execution-apis). Kept loose on purpose: the backend owns the shape. */
-export type RpcBlock = Record<string, unknown> & { number: Hex; hash: Hex; transactions: (Hex | RpcTransaction)[] };
+export type RpcBlock = Record<string, unknown> & {
+  number: Hex;
+  hash: Hex;
+  transactions: (Hex | RpcTransaction)[];
+};
 export type RpcTransaction = Record<string, unknown> & { hash: Hex };
 export type RpcReceipt = Record<string, unknown> & { transactionHash: Hex; logs: RpcLog[] };
 export type RpcLog = Record<string, unknown> & {

@@ -185,7 +185,8 @@ export class ChainStore {
     batch.put(prefixed(P_HASH, u64(n)), block.hash);
     batch.put(prefixed(P_BLOCK, block.hash), encodeBlock(block));
     batch.put(prefixed(P_RECEIPTS, block.hash), encodeReceipts(receipts));
-    if (blockEndLogs.length > 0) batch.put(prefixed(P_BLOCK_END_LOGS, block.hash), encodeLogList(blockEndLogs));
+    if (blockEndLogs.length > 0)
+      batch.put(prefixed(P_BLOCK_END_LOGS, block.hash), encodeLogList(blockEndLogs));
     const nb = u64(n);
     const hashes: string[] = [];
     for (let i = 0; i < block.txHashes.length; i++) {

@@ -105,6 +105,8 @@ export async function startTestNetwork(
     protocol?: ProtocolParams;
     /** Extra flags per node index (e.g. the test-only double-sign flag). */
     args?: Record<number, string[]>;
+    /** Base propose timeout of every node (default 1000 ms: quick rounds for the fault tests). */
+    timeoutProposeMs?: number;
   } = {},
 ): Promise<TestNetwork> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "tc-bft-"));
@@ -120,7 +122,7 @@ export async function startTestNetwork(
     rpcPorts,
     p2pPorts,
     blockTimeMs,
-    timeoutProposeMs: 1000,
+    timeoutProposeMs: opts.timeoutProposeMs ?? 1000,
     protocol: opts.protocol,
   });
   const nodes = plan.nodes.map((p) => new TestNode(p.index, `http://127.0.0.1:${p.rpcPort}`, p.args));

@@ -11,6 +11,7 @@ import {
   createPublicClient,
   createWalletClient,
   defineChain,
+  hexToBytes,
   http,
   type Address,
   type Chain,
@@ -19,6 +20,7 @@ import {
 import { privateKeyToAccount } from "viem/accounts";
 import { afterEach, describe, expect, it } from "vitest";
 import { stakingPrecompile } from "../../../contracts/system-contracts.js";
+import { decodeHeaderExtra } from "../../src/consensus/header-extra.js";
 import { readValidatorKeys } from "../../src/genesis/keys.js";
 import { DEV_PROTOCOL_PARAMS, TEN, type ProtocolParams } from "../../src/protocol/params.js";
 import { RPC_OPTS } from "../helpers/devnode.js";
@@ -26,6 +28,8 @@ import { expectSameChain, minHeight, startTestNetwork, until } from "./helpers.j
 import type { TestNetwork, TestNode } from "./helpers.js";
 
 const STAKE = 1000n * TEN; // genesis stake of every validator (genesis/dev.ts)
+/** Each wait may take long on a loaded machine; nothing here asserts how long. */
+const WAIT_MS = 300_000;
 /** Root epochs every 5 blocks: the set is recomputed soon after a punishment. */
 const BASE: ProtocolParams = { ...DEV_PROTOCOL_PARAMS, rootTempo: 4 };
 
@@ -76,10 +80,14 @@ describe("slashing on a network of 4 validator processes", () => {
     const [n0, n1] = n.nodes as [TestNode, TestNode];
     const { client } = clients(n);
     const offender = hotkeyOf(n, 3).address.toLowerCase() as Address;
-    await until(async () => (await minHeight(n.nodes)) >= 1, "4 validators to commit a block");
+    await until(async () => (await minHeight(n.nodes)) >= 1, "4 validators to commit a block", WAIT_MS);
     expect(await setMembers(n0)).toContain(offender);
 
-    await until(async () => (await totalStake(n0, offender)) < STAKE, "the double-signer to be slashed");
+    await until(
+      async () => (await totalStake(n0, offender)) < STAKE,
+      "the double-signer to be slashed",
+      WAIT_MS,
+    );
     expect(await totalStake(n0, offender)).toBe(STAKE - STAKE / 20n);
     const v = await getValidator(client, offender);
     expect(v.tombstoned).toBe(true);
@@ -102,20 +110,29 @@ describe("slashing on a network of 4 validator processes", () => {
       toBlock: "latest",
     });
     expect(tomb.map((l) => l.blockNumber)).toEqual([slashed[0]!.blockNumber]);
+    // That block carries the evidence in its header (after the parent's certificate).
+    const carrier = await client.getBlock({ blockNumber: slashed[0]!.blockNumber! });
+    const { evidence } = decodeHeaderExtra(hexToBytes(carrier.extraData));
+    expect(evidence.map((e) => e.voteA.validator)).toEqual([offender]);
     // The evidence left every pool once included (stale pieces against the tombstoned
     // validator are dropped when the next proposer builds).
     await until(
       async () => (await n1.rpc<unknown[]>("tensorchain_getEvidence")).length === 0,
       "the evidence pool to be pruned",
+      WAIT_MS,
     );
 
     // Out of the set at the next root epoch; the 3 others keep committing.
-    await until(async () => !(await setMembers(n0)).includes(offender), "the offender to leave the set");
+    await until(
+      async () => !(await setMembers(n0)).includes(offender),
+      "the offender to leave the set",
+      WAIT_MS,
+    );
     expect(await setMembers(n1)).toHaveLength(3);
     const h = await minHeight(n.nodes);
-    await until(async () => (await minHeight(n.nodes)) >= h + 3, "progress without the offender");
+    await until(async () => (await minHeight(n.nodes)) >= h + 3, "progress without the offender", WAIT_MS);
     await expectSameChain(n.nodes, await minHeight(n.nodes));
-  }, 300_000);
+  }, 600_000);
 
   it("slashes 1% and jails a validator that stops signing; unjail after the jail time brings it back", async () => {
     // Window 20 blocks, at most 10 missed; 5 s in jail.
@@ -127,12 +144,13 @@ describe("slashing on a network of 4 validator processes", () => {
     const { chain, client } = clients(n);
     const keys = hotkeyOf(n, 3);
     const victim = keys.address.toLowerCase() as Address;
-    await until(async () => (await minHeight(n.nodes)) >= 2, "4 validators to commit 2 blocks");
+    await until(async () => (await minHeight(n.nodes)) >= 2, "4 validators to commit 2 blocks", WAIT_MS);
 
     n3.signal("SIGSTOP");
     await until(
       async () => (await getValidator(client, victim)).jailedUntil > 0n,
       "the frozen validator to be jailed for downtime",
+      WAIT_MS,
     );
     const jailed = await getValidator(client, victim);
     expect(jailed.votingPower).toBe(STAKE - STAKE / 100n);
@@ -153,6 +171,7 @@ describe("slashing on a network of 4 validator processes", () => {
     await until(
       async () => !(await setMembers(n0)).includes(victim),
       "the jailed validator to leave the set",
+      WAIT_MS,
     );
 
     n3.signal("SIGCONT");
@@ -160,6 +179,7 @@ describe("slashing on a network of 4 validator processes", () => {
     await until(
       async () => (await client.getBlock()).timestamp >= jailed.jailedUntil,
       "the jail time to pass",
+      WAIT_MS,
     );
     const account = privateKeyToAccount(keys.privateKey);
     const wallet = createWalletClient({ chain, account, transport: http(n1.rpcUrl, RPC_OPTS) });
@@ -170,10 +190,11 @@ describe("slashing on a network of 4 validator processes", () => {
     await until(
       async () => (await setMembers(n0)).includes(victim),
       "the unjailed validator to rejoin the set",
+      WAIT_MS,
     );
     const h = await minHeight(n.nodes);
-    await until(async () => (await minHeight(n.nodes)) >= h + 3, "all 4 to follow the chain");
+    await until(async () => (await minHeight(n.nodes)) >= h + 3, "all 4 to follow the chain", WAIT_MS);
     expect(await setMembers(n2)).toHaveLength(4);
     await expectSameChain(n.nodes, await minHeight(n.nodes));
-  }, 300_000);
+  }, 600_000);
 });

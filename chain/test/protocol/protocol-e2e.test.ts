@@ -399,7 +399,10 @@ describe("subnet protocol on a devnet of 4 validator processes", { timeout: 300_
       await send(delegator, stakingPrecompile, "removeStake", [valHot.address, 1000n * TEN], {
         gas: 300_000n,
       }),
-      await send(delegator, stakingPrecompile, "addStake", [valHot.address], { value: 5n * TEN, gas: 30_000n }),
+      await send(delegator, stakingPrecompile, "addStake", [valHot.address], {
+        value: 5n * TEN,
+        gas: 30_000n,
+      }),
     ];
     const others = [owner, valCold, valHot, minerCold, miner1, miner2, outsider];
     for (const r of reverted) {
@@ -419,7 +422,9 @@ describe("subnet protocol on a devnet of 4 validator processes", { timeout: 300_
         expect(await storageRoot(a, r.blockNumber)).toBe(await storageRoot(a, before));
       expect(await stakingSlots(r.blockNumber)).toEqual(await stakingSlots(before));
       const mg = (b: bigint) =>
-        rpc<MetagraphJson>("tensorchain_getMetagraph", [netuid, hex(b)]).then(({ blockNumber: _, ...m }) => m);
+        rpc<MetagraphJson>("tensorchain_getMetagraph", [netuid, hex(b)]).then(
+          ({ blockNumber: _, ...m }) => m,
+        );
       expect(await mg(r.blockNumber)).toEqual(await mg(before));
     }
     const args = await expectRevert(
@@ -713,7 +718,10 @@ describe("subnet protocol on a devnet of 4 validator processes", { timeout: 300_
     // The epoch's block-end event is a log of the epoch block: eth_getLogs finds it by block
     // hash and by range + topic, under the block's block-end pseudo-transaction.
     const epochBlock = await client.getBlock({ blockNumber: epoch });
-    const byHash = await client.getLogs({ blockHash: epochBlock.hash, address: PRECOMPILES.metagraph as Address });
+    const byHash = await client.getLogs({
+      blockHash: epochBlock.hash,
+      address: PRECOMPILES.metagraph as Address,
+    });
     const byRange = await client.getContractEvents({
       ...metagraphPrecompile,
       eventName: "EpochCompleted",
@@ -727,7 +735,9 @@ describe("subnet protocol on a devnet of 4 validator processes", { timeout: 300_
       expect(log.blockNumber).toBe(epoch);
       expect(log.transactionIndex).toBe(0); // after the block's (zero) transactions
       expect(log.transactionHash).toBe(toHex(blockEndTxHash(hexToBytes(epochBlock.hash))));
-      expect(decodeEventLog({ abi: metagraphPrecompile.abi as Abi, data: log.data, topics: log.topics })).toEqual({
+      expect(
+        decodeEventLog({ abi: metagraphPrecompile.abi as Abi, data: log.data, topics: log.topics }),
+      ).toEqual({
         eventName: "EpochCompleted",
         args: { netuid, blockNumber: epoch, emission: sumUids + ownerCut },
       });

@@ -192,17 +192,20 @@ describe("batches", () => {
     expect(json[0]?.error.message).toMatch(/limit exceeded: batch of 6 requests exceeds the limit of 5/);
   });
 
-  it("applies eth_sendRawTransaction calls of a batch in order", async () => {
+  it("applies eth_sendRawTransaction calls of a batch in order, preparing them concurrently", async () => {
     backend.sent.length = 0;
-    const raws = ["0x0102030405", "0x01", "0x010203", "0x0102"];
+    backend.maxPreparing = 0;
+    const raws = ["0x0102030405", "0x01", "0x00", "0x010203", "0x0102"];
     const batch = raws.map((raw, i) => ({
       jsonrpc: "2.0",
       id: i,
       method: "eth_sendRawTransaction",
       params: [raw],
     }));
-    await post(JSON.stringify(batch));
-    expect(backend.sent).toEqual(raws);
+    const replies = (await (await post(JSON.stringify(batch))).json()) as { error?: unknown }[];
+    expect(backend.sent).toEqual(raws.filter((r) => r !== "0x00"));
+    expect(replies.map((r) => r.error !== undefined)).toEqual([false, false, true, false, false]);
+    expect(backend.maxPreparing).toBeGreaterThan(1);
   });
 });
 

@@ -144,9 +144,16 @@ export class StubBackend implements RpcBackend {
     return { oldestBlock: "0x1", baseFeePerGas: ["0x1", "0x1"], gasUsedRatio: [0] };
   }
   readonly sent: Hex[] = [];
-  async sendRawTransaction(raw: Hex): Promise<Hex> {
-    // Out-of-order completion would show if the server did not serialise sends.
+  /** Most sendRawTransaction calls seen preparing at the same time. */
+  maxPreparing = 0;
+  private preparing = 0;
+  async sendRawTransaction(raw: Hex, admitAfter?: Promise<unknown>): Promise<Hex> {
+    // Preparation finishes out of order; admission would too if the server did not pass each
+    // call the previous one of its batch to wait for.
+    this.maxPreparing = Math.max(this.maxPreparing, ++this.preparing);
     await new Promise((r) => setTimeout(r, raw.length % 7));
+    this.preparing--;
+    await admitAfter;
     if (raw === "0x00") throw new TxRejectedError("nonce too low");
     this.sent.push(raw);
     return hash(this.sent.length);

@@ -65,7 +65,6 @@ import {
 import { CertificateStore, PendingBlocks } from "./stores.js";
 import { nextValidatorSet, validatorSetsAtHead } from "./validator-set.js";
 import { mkdirSync } from "node:fs";
-import { monitorEventLoopDelay } from "node:perf_hooks"; // PERFTMP
 import path from "node:path";
 import { decodeBlock } from "../../execution/block.js";
 
@@ -88,10 +87,11 @@ export interface BftDriverOptions {
   blockTimeMs?: number;
   /**
    * Most transactions a proposed block holds. Below that, the proposer also keeps its block to
-   * what it executes in about a third of the base propose timeout (an average of the CPU ms per
-   * transaction of recent blocks, built or re-executed; never below 100 transactions), so a
-   * round's block is built, sent and re-executed within the round's timeouts, and a backlog is
-   * spread over several blocks instead of one huge block that times rounds out. Default 10,000.
+   * what it executes in a third of the base propose timeout or two block times, whichever is
+   * less (estimated from an average of the CPU ms per transaction of recent blocks, built or
+   * re-executed; never below 100 transactions), so a round's block is built, sent and
+   * re-executed within the round's timeouts, and a backlog is spread over several blocks
+   * instead of one huge block that times rounds out. Default 10,000.
    */
   maxBlockTxs?: number;
   /** TEST ONLY: sign a conflicting nil prevote beside every prevote (exercises evidence gossip). */
@@ -253,7 +253,6 @@ export class BftDriver {
   /** Subscribe to gossip, replay the WAL of the current height and start consensus. */
   start(): void {
     const net = this.o.network;
-    { const ld = monitorEventLoopDelay({ resolution: 10 }); ld.enable(); const t = setInterval(() => { this.o.log.info(`PERFTMP ${Date.now() % 1e6} lag max=${(ld.max / 1e6).toFixed(0)} mean=${(ld.mean / 1e6).toFixed(0)}`); ld.reset(); }, 1000); this.timers.add(t); } // PERFTMP
     this.unsubs.push(
       net.subscribe("proposals", (data, info) => this.onProposal(data, info.from)),
       net.subscribe("votes", (data) => this.onVote(data)),
@@ -301,7 +300,6 @@ export class BftDriver {
     if (height !== Number(this.o.chain.head.header.number) + 1 || height <= this.startedHeight) return;
     this.startedHeight = height;
     this.heightStartedAt = Date.now();
-    this.o.log.info(`PERFTMP ${Date.now() % 1e6} start ${height} mempool=${this.o.mempool.size}`); // PERFTMP
     // Blocks of proposals for this height saved before a restart (the WAL refers to them).
     for (const [hash, bytes] of this.pending.load(height)) {
       if (!this.blocks.has(hash)) {
@@ -326,9 +324,7 @@ export class BftDriver {
       if (e instanceof BftPayloadError) return "reject";
       throw e;
     }
-    const rcv = Date.now(); // PERFTMP
     return this.enqueue(async () => {
-      this.o.log.info(`PERFTMP ${Date.now() % 1e6} proposal ${msg.proposal.height}/${msg.proposal.round} txs=${msg.block.txs.length} queued ${Date.now() - rcv}ms`); // PERFTMP
       const h = msg.proposal.height;
       if (h < this.runner.height || h > this.runner.height + 1) {
         if (h > this.runner.height + 1) void this.maybeSync(from);
@@ -554,7 +550,6 @@ export class BftDriver {
           break;
         case "schedule-timeout": {
           const t = setTimeout(() => {
-            this.o.log.info(`PERFTMP ${Date.now() % 1e6} timeout ${a.height}/${a.round}/${a.step} now ${this.runner.height}/${this.runner.round}/${this.runner.step}`); // PERFTMP
             this.timers.delete(t);
             void this.enqueue(() => this.exec(this.runner.timeout(a.height, a.round, a.step)));
           }, a.durationMs);
@@ -565,15 +560,12 @@ export class BftDriver {
           await this.busy(() => this.buildBlock(a.height, a.round));
           break;
         case "validate-block":
-          this.o.log.info(`PERFTMP ${Date.now() % 1e6} validate ${a.height} txs=${this.blocks.get(a.blockHash)?.block.txs.length}`); // PERFTMP
           await this.exec(
             this.runner.blockValidated(a.height, a.blockHash, await this.busy(() => this.validate(a.blockHash))),
           );
           break;
         case "commit":
-          this.o.log.info(`PERFTMP ${Date.now() % 1e6} commit ${a.certificate.height} r=${a.certificate.round}`); // PERFTMP
           await this.busy(() => this.commit(a.certificate));
-          this.o.log.info(`PERFTMP ${Date.now() % 1e6} committed`); // PERFTMP
           break;
         case "evidence":
           if (this.addEvidence(a.evidence)) this.publish("evidence", encodeEvidence(a.evidence));
@@ -594,7 +586,7 @@ export class BftDriver {
 
   /** How many transactions the next proposed block may hold (see BftDriverOptions.maxBlockTxs). */
   private blockTxBudget(): number {
-    const budgetMs = this.timeouts.proposeBase / 3;
+    const budgetMs = Math.min(this.timeouts.proposeBase / 3, 2 * this.blockTimeMs);
     return Math.min(this.maxBlockTxs, Math.max(MIN_BLOCK_TXS, Math.floor(budgetMs / this.msPerTx)));
   }
 
@@ -652,11 +644,9 @@ export class BftDriver {
       if (!prev) throw new Error(`no certificate stored for height ${height - 1}`);
       env.extraData = encodeHeaderExtra({ certificate: prev, evidence: await this.evidenceForBlock(height) });
     }
-    this.o.log.info(`PERFTMP ${Date.now() % 1e6} build ${height}/${round}`); // PERFTMP
     const started = process.cpuUsage();
     const c = await chain.executeCandidate(env, mempool.select(env.gasLimit, this.blockTxBudget()), "build");
     this.timed(started, c.block.txs.length);
-    this.o.log.info(`PERFTMP ${Date.now() % 1e6} built txs=${c.block.txs.length}`); // PERFTMP
     const hash = bytesToHex(c.block.hash);
     const bytes = encodeBlock(c.block);
     this.candidate = { hash, c };
