@@ -46,11 +46,13 @@ describe.skipIf(!hasChromium)("explorer pages in Chromium", () => {
       name: "browser-test-explorer",
       readyPath: "/validators",
       env: { CHAIN_RPC_URL: node.rpcUrl, DATABASE_URL: db.url },
+      // The first request compiles the page: minutes on a loaded 2-core machine.
+      timeoutMs: 1_200_000,
     });
     appUrl = next.url;
     browser = await launchChromium();
     mkdirSync(SCREENSHOTS, { recursive: true });
-  }, 600_000);
+  }, 1_500_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -62,7 +64,7 @@ describe.skipIf(!hasChromium)("explorer pages in Chromium", () => {
   async function visit(route: string, name: string, check: (page: Page) => Promise<void>): Promise<void> {
     for (const scheme of ["light", "dark"] as const) {
       const page = await browser!.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: scheme });
-      page.setDefaultNavigationTimeout(300_000);
+      page.setDefaultNavigationTimeout(600_000);
       page.setDefaultTimeout(120_000);
       await page.goto(appUrl + route, { waitUntil: "domcontentloaded" });
       await check(page);
@@ -92,7 +94,7 @@ describe.skipIf(!hasChromium)("explorer pages in Chromium", () => {
       expect((await page.getByTestId("address").innerText()).toLowerCase()).toContain(activity.owner);
       expect(await page.content()).toContain(`/tx/${activity.registerNetworkTx}`);
     });
-  }, 900_000);
+  }, 1_800_000);
 
   it("validators, subnets, subnet, neuron and charts pages; search finds a neuron by netuid/uid", async () => {
     await visit("/validators", "validators", async (page) => {
@@ -117,7 +119,7 @@ describe.skipIf(!hasChromium)("explorer pages in Chromium", () => {
     });
 
     const mobile = await browser!.newPage({ viewport: { width: 390, height: 844 } });
-    mobile.setDefaultNavigationTimeout(300_000);
+    mobile.setDefaultNavigationTimeout(600_000);
     mobile.setDefaultTimeout(120_000);
     await mobile.goto(`${appUrl}/search?q=${activity.netuid}%2F0`, { waitUntil: "domcontentloaded" });
     await mobile.waitForURL(`**/subnets/${activity.netuid}/neurons/0`);
@@ -125,5 +127,5 @@ describe.skipIf(!hasChromium)("explorer pages in Chromium", () => {
     const overflow = await mobile.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(1);
     await mobile.screenshot({ path: path.join(SCREENSHOTS, "explorer-neuron-mobile.png"), fullPage: true });
-  }, 900_000);
+  }, 1_800_000);
 });

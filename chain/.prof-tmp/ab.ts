@@ -13,7 +13,7 @@ const all = { old: runOld as (i: EpochInput) => unknown, new: runNew as (i: Epoc
 const fns = Object.fromEntries(Object.entries(all).filter(([k]) => !only || k === only));
 for (const f of Object.values(fns)) for (let k = 0; k < 5; k++) f(input);
 const res: Record<string, { wall: number[]; cpu: number[] }> = { old: { wall: [], cpu: [] }, new: { wall: [], cpu: [] } };
-for (let round = 0; round < 41; round++) for (const [name, f] of Object.entries(fns)) {
+for (let round = 0; round < 21; round++) for (const [name, f] of Object.entries(fns)) {
   const c0 = process.cpuUsage(); const t0 = performance.now(); f(input);
   res[name]!.wall.push(performance.now() - t0); const c = process.cpuUsage(c0); res[name]!.cpu.push((c.user + c.system) / 1000);
 }

@@ -1,7 +1,8 @@
 // `tensorchain testnet --validators N --data-dir DIR --base-port P [--block-time MS]`: a local
 // multi-validator network on loopback. Writes a genesis and N validator keys, gives each node a
 // persistent p2p identity, and starts every validator as its own process (node i: RPC on P+i,
-// p2p on P+1000+i, Prometheus metrics on P+2000+i, everyone bootstrapping from everyone). Prints the endpoints; Ctrl-C stops all.
+// p2p on P+1000+i, Prometheus metrics on P+2000+i, everyone bootstrapping from everyone).
+// Prints the endpoints; Ctrl-C stops all.
 // Re-running on the same DIR restarts the same network (genesis, keys and chains are kept).
 //
 // `prepareTestnet` / `spawnValidator` are exported for the real-process tests and benchmarks.

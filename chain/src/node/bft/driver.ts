@@ -3,9 +3,11 @@
 //
 //   gossip in  → runner.receiveProposal/receiveVote → outputs
 //   outputs    → broadcast (gossip out), timers, block building (Chain.executeCandidate on the
-//                mempool), block validation (Chain.applyBlock: deterministic re-execution compared
-//                by hash, so every root must match), commit (certificate, then block, atomically
-//                each; then the next height after the block-time pause)
+//                mempool, capped by a CPU-time budget), block validation (Chain.applyBlock:
+//                deterministic re-execution compared by hash, so every root must match; senders
+//                the mempool already recovered are reused), commit (certificate, then block,
+//                atomically each; then the next height after the block-time pause). A proposer
+//                never re-executes its own block, and a validated block is committed as executed.
 //   sync       → a node that is a full height behind fetches blocks + certificates from the best
 //                peer, verifies each certificate against that height's validator set, re-executes
 //                and commits, then restarts consensus at the new head.
