@@ -4,9 +4,8 @@
 import { Ratelimit } from "@upstash/ratelimit";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { KvError, type Kv } from "./kv";
-import { MemoryKv } from "./memory";
-import { RedisKv } from "./redis";
-import { UpstashKv } from "./upstash";
+import type { RedisKv } from "./redis";
+import type { UpstashKv } from "./upstash";
 
 export interface RateLimitOptions {
   /** Namespace of this limiter's keys, e.g. "faucet:ip". */
@@ -36,14 +35,16 @@ export function createRateLimiter(kv: Kv, opts: RateLimitOptions): RateLimiter {
   if (!Number.isInteger(opts.windowSeconds) || opts.windowSeconds < 1)
     throw new KvError(`rate limit window must be a whole number of seconds ≥ 1, got ${opts.windowSeconds}`);
   const keyPrefix = `${kv.prefix}rl:${opts.name}`;
-  if (kv instanceof MemoryKv) {
+  // By `backend`, not instanceof: the process-wide KV lives on globalThis, and after a Next.js
+  // dev rebuild it is an instance of an earlier evaluation of these classes.
+  if (kv.backend === "memory") {
     return flexible(new RateLimiterMemory({ keyPrefix, points: opts.points, duration: opts.windowSeconds }));
   }
-  if (kv instanceof RedisKv) {
-    return flexible(new RateLimiterRedis({ storeClient: kv.client, keyPrefix, points: opts.points, duration: opts.windowSeconds }));
+  if (kv.backend === "redis") {
+    return flexible(new RateLimiterRedis({ storeClient: (kv as RedisKv).client, keyPrefix, points: opts.points, duration: opts.windowSeconds }));
   }
-  if (kv instanceof UpstashKv) return upstash(kv, keyPrefix, opts);
-  throw new KvError(`no rate limiter for KV backend ${kv.backend}`);
+  if (kv.backend === "upstash") return upstash(kv as UpstashKv, keyPrefix, opts);
+  throw new KvError(`no rate limiter for KV backend ${(kv as Kv).backend}`);
 }
 
 function checkPoints(points: number): void {
