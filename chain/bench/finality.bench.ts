@@ -5,6 +5,10 @@
 // Latency = submission → first seen in a committed (final: one-block finality) block on node 0;
 // the 20 ms poll of the watcher is included. Throughput = included transfers / (first
 // submission → last inclusion). The 1-validator run is the peer figure: the cost of consensus.
+// CPU per finalized transaction (user + system time of all validator processes, worker threads
+// included, from the first submission to the last inclusion, over included transactions) is
+// reported beside them: unlike latency it hardly depends on other work sharing the machine.
+import { readFileSync } from "node:fs";
 import type { BenchContext, BenchFigure } from "../../scripts/bench-types.js";
 import { deriveAccounts } from "../src/crypto/dev-accounts.js";
 import type { Hex } from "../src/rpc/backend.js";
@@ -19,8 +23,26 @@ interface RunResult {
   p50: number;
   p99: number;
   tps: number;
+  /** CPU ms of all validator processes per included transaction (NaN where /proc is missing). */
+  cpuMsPerTx: number;
   included: number;
   offered: number;
+}
+
+/** User + system CPU time of a process in ms, from /proc (Linux); NaN elsewhere. */
+function processCpuMs(pid: number | undefined): number {
+  try {
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, in USER_HZ (100)
+  } catch {
+    return NaN;
+  }
+}
+
+function networkCpuMs(net: { nodes: { proc: { pid?: number } | null }[] }): number {
+  return net.nodes.reduce((sum, n) => sum + processCpuMs(n.proc?.pid), 0);
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -59,6 +81,7 @@ async function runOnce(
     const submitted = new Map<string, number>();
     const latencies: number[] = [];
     let lastInclusion = 0;
+    let cpuAtLastInclusion = NaN;
     let stop = false;
     const watcher = (async () => {
       let h = await net.nodes[0]!.height();
@@ -77,6 +100,7 @@ async function runOnce(
           if (t !== undefined) {
             latencies.push(now - t);
             lastInclusion = now;
+            cpuAtLastInclusion = networkCpuMs(net);
           }
         }
         h++;
@@ -84,6 +108,7 @@ async function runOnce(
     })();
 
     const perTick = (rate * TICK_MS) / 1000;
+    const cpu0 = networkCpuMs(net);
     const t0 = performance.now();
     let sent = 0;
     const total = work.length * perSender;
@@ -123,6 +148,7 @@ async function runOnce(
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
       tps: latencies.length / ((lastInclusion - t0) / 1000),
+      cpuMsPerTx: (cpuAtLastInclusion - cpu0) / latencies.length,
       included: latencies.length,
       offered: total,
     };
@@ -136,11 +162,11 @@ export default async function finality(ctx: BenchContext): Promise<BenchFigure[]
   const seconds = ctx.quick ? 4 : 10;
   const one = await runOnce(1, rate, seconds, ctx.log);
   ctx.log(
-    `finality 1 validator: p50 ${one.p50.toFixed(0)} ms p99 ${one.p99.toFixed(0)} ms ${one.tps.toFixed(0)} tx/s`,
+    `finality 1 validator: p50 ${one.p50.toFixed(0)} ms p99 ${one.p99.toFixed(0)} ms ${one.tps.toFixed(0)} tx/s, ${one.cpuMsPerTx.toFixed(2)} CPU ms/tx`,
   );
   const four = await runOnce(4, rate, seconds, ctx.log);
   ctx.log(
-    `finality 4 validators: p50 ${four.p50.toFixed(0)} ms p99 ${four.p99.toFixed(0)} ms ${four.tps.toFixed(0)} tx/s`,
+    `finality 4 validators: p50 ${four.p50.toFixed(0)} ms p99 ${four.p99.toFixed(0)} ms ${four.tps.toFixed(0)} tx/s, ${four.cpuMsPerTx.toFixed(2)} CPU ms/tx`,
   );
   const notes = (r: RunResult, n: number): string =>
     `${n} validator process(es) on loopback, block time ${BLOCK_TIME_MS} ms, offered ${rate} tx/s for ${seconds} s, ${r.included}/${r.offered} included`;
@@ -171,6 +197,14 @@ export default async function finality(ctx: BenchContext): Promise<BenchFigure[]
       peer: { name: "1 validator", value: one.tps },
       target: 1000,
       notes: notes(four, 4),
+    },
+    {
+      name: "finality.cpu_ms_per_tx_4_validators",
+      value: four.cpuMsPerTx,
+      unit: "ms",
+      better: "lower",
+      peer: { name: "1 validator", value: one.cpuMsPerTx },
+      notes: `CPU time of all ${4} validator processes per finalized transaction; ${notes(four, 4)}`,
     },
   ];
 }

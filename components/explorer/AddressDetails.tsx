@@ -81,6 +81,24 @@ export function AddressDetails({
           <Stat label="Code size" value={live.ok ? `${formatNumber(live.value.codeSize)} bytes` : "—"} />
         </div>
       </Card>
+      {live.ok && live.value.stakes.length > 0 && (
+        <Card title="Stake (as coldkey)">
+          <Table
+            rows={live.value.stakes}
+            rowKey={(p) => p.hotkey}
+            columns={[
+              { key: "hotkey", header: "Hotkey", render: (p) => <AddressLink address={p.hotkey} /> },
+              {
+                key: "amount",
+                header: "Stake",
+                align: "right",
+                mono: true,
+                render: (p) => formatTen(p.amount, { maxFractionDigits: 4 }),
+              },
+            ]}
+          />
+        </Card>
+      )}
       {validator && (
         <Card title="Validator" actions={<ValidatorStatusBadge status={validator.status} />}>
           <div className="ui-stat-grid">

@@ -12,7 +12,6 @@ import os from "node:os";
 import path from "node:path";
 import { sha256 } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { signWorkerRequest } from "@tensorchain/worker/auth";
 import type { BenchContext, BenchFigure } from "../../scripts/bench-types";
 import { encodeDataset } from "../../worker/src/dataset";
 import { QueueClient } from "../../worker/src/queue-client";
@@ -50,6 +49,7 @@ export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
   const { getPrisma } = await import("@/lib/db/client");
   const { enqueue } = await import("@/lib/jobs/queue");
   const { registerWorkerKey } = await import("@/lib/jobs/worker-keys");
+  const { uploadBlob } = await import("@/lib/jobs/test-support");
   const server = await startRouteServer();
   const prisma = getPrisma();
   const validator = `0x${"ee".repeat(20)}`;
@@ -80,12 +80,7 @@ export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
     const model = mlp(D, HIDDEN, CLASSES);
     const ds = classificationDataset(items, 11, D, CLASSES);
     const encoded = encodeDataset(ds);
-    for (const bytes of [model, encoded.bytes]) {
-      const p = `/api/v1/blobs/${sha256(bytes).slice(2)}`;
-      const headers = await signWorkerRequest(claimer, { method: "PUT", path: p, body: bytes });
-      const res = await fetch(server.url + p, { method: "PUT", headers, body: bytes as BodyInit });
-      if (!res.ok) throw new Error(`blob upload answered HTTP ${res.status}`);
-    }
+    for (const bytes of [model, encoded.bytes]) await uploadBlob(server.url, claimer, bytes);
     const payload = {
       netuid: 1,
       uid: 0,

@@ -25,16 +25,26 @@ export interface LiveAccount {
   /** Deployed code size in bytes; 0 for an externally owned account. */
   codeSize: number;
   nonce: number;
+  /** Stake this address holds as a coldkey, per hotkey (IStaking.getColdkeyStakes). */
+  stakes: { hotkey: string; amount: bigint }[];
 }
 
 export function readLiveAccount(client: PublicClient, address: Hex): Promise<Live<LiveAccount>> {
   return live(async () => {
-    const [balance, code, nonce] = await Promise.all([
+    const [balance, code, nonce, stakes] = await Promise.all([
       client.getBalance({ address }),
       client.getCode({ address }),
       client.getTransactionCount({ address }),
+      client.readContract({ ...stakingPrecompile, functionName: "getColdkeyStakes", args: [address] }),
     ]);
-    return { balance, codeSize: code === undefined || code === "0x" ? 0 : (code.length - 2) / 2, nonce };
+    return {
+      balance,
+      codeSize: code === undefined || code === "0x" ? 0 : (code.length - 2) / 2,
+      nonce,
+      stakes: stakes
+        .filter((p) => p.amount > 0n)
+        .map((p) => ({ hotkey: p.hotkey.toLowerCase(), amount: p.amount })),
+    };
   });
 }
 

@@ -4,12 +4,13 @@
 // and read with tensorchain_getMetagraph at the epoch block), uptime windows; re-indexing a
 // range with another batch size changes nothing; the neuron and subnet pages chart the snapshots.
 import type { PrismaClient } from "@prisma/client";
-import { encodeFunctionResult, type Address, type Hex } from "viem";
+import { createPublicClient, encodeFunctionResult, http, type Address, type Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEV_ACCOUNT_BALANCE } from "@/chain/src/genesis/schema";
 import { TEN } from "@/chain/src/protocol/params";
 import { isEpochBlock } from "@/chain/src/protocol/schedule";
 import { startDevNode, type DevNode } from "@/chain/test/helpers/devnode";
+import { readLiveAccount } from "@/lib/explorer/live";
 import { loadNeuronPage, loadSubnetPage, loadValidatorsPage } from "@/lib/explorer/queries";
 import { indexNewBlocks } from "./index-blocks";
 import { stakingPrecompile } from "@/contracts/system-contracts";
@@ -80,6 +81,12 @@ describe("protocol state from a dev node", () => {
     expect(validators).toHaveLength(1);
     expect(validators[0]).toMatchObject({ firstSeenBlock: 0n, status: "active", votingPower: 1000n });
     expect(validators[0]!.stake.toFixed(0)).toBe((1000n * TEN).toString());
+    // The address page's live stake of the validator's coldkey (IStaking.getColdkeyStakes).
+    const live = await readLiveAccount(
+      createPublicClient({ transport: http(node.rpcUrl) }),
+      validators[0]!.coldkey as Address,
+    );
+    expect(live.ok && live.value.stakes).toEqual([{ hotkey: validators[0]!.hotkey, amount: 1000n * TEN }]);
 
     const subnets = await db.prisma.subnet.findMany({ orderBy: { netuid: "asc" } });
     expect(subnets.map((s) => s.netuid)).toEqual([0, 1]);

@@ -114,8 +114,16 @@ export async function stopWorkerProcesses(children: readonly ChildProcess[]): Pr
 export async function uploadBlob(apiUrl: string, worker: LocalAccount, bytes: Uint8Array): Promise<`0x${string}`> {
   const hash = sha256(bytes);
   const p = `/api/v1/blobs/${hash.slice(2)}`;
-  const headers = await signWorkerRequest(worker, { method: "PUT", path: p, body: bytes });
-  const res = await fetch(apiUrl + p, { method: "PUT", headers, body: bytes as BodyInit });
+  const put = async () =>
+    fetch(apiUrl + p, {
+      method: "PUT",
+      // Signed per attempt: the server refuses a replayed signature.
+      headers: await signWorkerRequest(worker, { method: "PUT", path: p, body: bytes }),
+      body: bytes as BodyInit,
+    });
+  // One retry on a network error: on a loaded machine a kept-alive socket the server is just
+  // closing gets reused; the PUT is idempotent (content-addressed).
+  const res = await put().catch(() => put());
   if (res.status !== 201 && res.status !== 200) throw new Error(`blob upload answered HTTP ${res.status}`);
   return hash;
 }

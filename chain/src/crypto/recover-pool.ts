@@ -87,7 +87,7 @@ export class RecoverPool {
     // With a single worker (two cores) the hop measured slower end to end: the worker shares
     // its core with the clients and the store's I/O threads, and admission on this thread
     // waits for it.
-    if (this.workers.length === 0) return Promise.resolve(recoverInline(req));
+    if (this.workers.length < 2) return Promise.resolve(recoverInline(req));
     return new Promise((resolve) => {
       this.queue.push({ req, resolve });
       if (!this.flushScheduled) {
@@ -106,14 +106,11 @@ export class RecoverPool {
       for (const x of q) x.resolve(recoverInline(x.req));
       return;
     }
-    // With one worker, this thread recovers the second half itself meanwhile.
-    const shared = this.workers.length === 1 ? Math.ceil(q.length / 2) : q.length;
     const w = this.workers[this.roundRobin++ % this.workers.length]!;
     void this.send(
       w,
-      q.slice(0, shared).map((x) => x.req),
+      q.map((x) => x.req),
     ).then((keys) => keys.forEach((k, i) => q[i]!.resolve(k)));
-    for (let i = shared; i < q.length; i++) q[i]!.resolve(recoverInline(q[i]!.req));
   }
 
   private send(w: Worker, reqs: RecoverRequest[]): Promise<(Uint8Array | undefined)[]> {
