@@ -60,6 +60,10 @@ describe.skipIf(!hasChromium)("explorer pages in Chromium", () => {
     await Promise.all([node?.stop(), db?.stop()]);
   });
 
+  /** Waits until the chart has drawn its line (recharts renders it after hydration). */
+  const chartLine = (page: Page, testId: string) =>
+    page.locator(`[data-testid="${testId}"] svg .recharts-line-curve`).first().waitFor();
+
   /** Opens `path` in a light and a dark page (the first navigation may wait for next dev to compile it). */
   async function visit(route: string, name: string, check: (page: Page) => Promise<void>): Promise<void> {
     for (const scheme of ["light", "dark"] as const) {
@@ -107,15 +111,15 @@ describe.skipIf(!hasChromium)("explorer pages in Chromium", () => {
     });
     await visit(`/subnets/${activity.netuid}`, "subnet", async (page) => {
       expect(await page.getByTestId("subnet-neurons").innerText()).toBe("1");
-      await page.getByTestId("emission-chart").waitFor();
+      await chartLine(page, "emission-chart");
     });
     await visit(`/subnets/${activity.netuid}/neurons/0`, "neuron", async (page) => {
-      await page.getByTestId("incentive-chart").waitFor();
-      await page.getByTestId("neuron-emission-chart").waitFor();
+      await chartLine(page, "incentive-chart");
+      await chartLine(page, "neuron-emission-chart");
       expect((await page.innerText("main")).toLowerCase()).toContain(activity.miner);
     });
     await visit("/charts", "charts", async (page) => {
-      await page.getByTestId("tps-chart").waitFor();
+      await chartLine(page, "tps-chart");
     });
 
     const mobile = await browser!.newPage({ viewport: { width: 390, height: 844 } });
