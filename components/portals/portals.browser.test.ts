@@ -7,15 +7,17 @@
 // hashed, an oversize upload refused) and its hyperparameters are set within their bounds; the
 // wallet registers on it as a miner, publishes an uploaded ONNX model and serves an endpoint
 // (after rejecting the first signature); it stakes on itself, registers as a chain validator
-// with a consensus key, sets its take, gets a validator permit and adds and removes a worker
-// key; a delegation is unstaked, unbonds and is claimed. One dev node, one next dev server,
-// one database and one browser page for the whole file. Screenshots land in screenshots/.
+// with a consensus key, sets its take, gets a validator permit and adds a worker key, whose
+// real worker process evaluates the miner's model into a signed receipt the portal lists, then
+// removes the key; a delegation is unstaked, unbonds and is claimed, with its rewards history.
+// One dev node, one next dev server, one database and one browser page for the whole file.
+// Screenshots land in screenshots/.
 import type { ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
-import { createPublicClient, http, numberToHex, parseEther, sha256, type Hex } from "viem";
+import { createPublicClient, http, numberToHex, parseEther, parseEventLogs, sha256, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { encodeDataset } from "../../worker/src/dataset";
@@ -487,7 +489,8 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
 
     await open(page, `${app.url}/validator`);
     const v = card(page, "Chain validator");
-    await v.getByText("Your stake on this hotkey: 2 TEN.").waitFor();
+    // 2 TEN and what the hotkey earned since it registered on the subnet (it is all of its metagraph).
+    await v.getByText(/Your stake on this hotkey: \d[\d,.]* TEN\./).waitFor();
     const key = consensusKey();
     await v.getByLabel("Consensus key").fill("0x04abc");
     await v.getByRole("alert").filter({ hasText: "33-byte compressed public key" }).waitFor();
@@ -498,7 +501,8 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
       functionName: "getValidator",
       args: [wallet.address],
     });
-    expect(info).toMatchObject({ consensusKey: key, selfStake: parseEther("2") });
+    expect(info.consensusKey).toBe(key);
+    expect(info.selfStake).toBeGreaterThanOrEqual(parseEther("2"));
     await v.getByText("Self stake").waitFor();
 
     const take = card(page, "Delegation take");
@@ -515,7 +519,7 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
     await row.waitFor({ timeout: 180_000 });
     const cells = await row.locator("td").allInnerTexts();
     expect(cells.slice(0, 3)).toEqual([String(netuid), String(uid), "yes"]);
-    expect(cells[6]).toBe("never");
+    expect(cells[6]).toMatch(/^(never|block \d+)$/);
     expect(cells[7]).toBe("none");
 
     await keys.getByLabel("Worker address").fill(worker);
@@ -561,8 +565,7 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
     const mine = card(page, "Your delegations");
     await mine.getByText(new RegExp(`^block ${blockNumber + 10n} \\(\\d+ to go\\)$`)).waitFor();
     await mine.getByText("claimable", { exact: true }).waitFor({ timeout: 120_000 });
-    const balance = await chain.getBalance({ address: wallet.address });
-    await confirmed(mine, mine.getByRole("button", { name: "Claim 0.5 TEN" }));
+    const claim = await confirmed(mine, mine.getByRole("button", { name: "Claim 0.5 TEN" }));
     await mine.getByText("Nothing unbonding.").waitFor();
     expect(
       await chain.readContract({
@@ -571,10 +574,13 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
         args: [wallet.address],
       }),
     ).toEqual([]);
-    // Claimed 0.5 TEN, less the gas.
-    const gained = (await chain.getBalance({ address: wallet.address })) - balance;
-    expect(gained).toBeGreaterThan(parseEther("0.49"));
-    expect(gained).toBeLessThanOrEqual(parseEther("0.5"));
+    // The claim paid out the 0.5 TEN (the wallet's balance also moves with the subnet's owner cut).
+    const logs = parseEventLogs({
+      abi: stakingPrecompile.abi,
+      eventName: "UnbondedClaimed",
+      logs: (await chain.getTransactionReceipt({ hash: claim })).logs,
+    });
+    expect(logs.map((l) => l.args)).toEqual([{ coldkey: wallet.address, amount: parseEther("0.5") }]);
 
     // Staked 1, unstaked 0.5, on a hotkey that earns nothing: no rewards.
     const rewards = card(page, "Rewards history");

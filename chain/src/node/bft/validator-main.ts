@@ -2,7 +2,8 @@
 // without the single-validator producer, the libp2p network, and the BFT driver on top.
 //
 //   node --import tsx chain/src/node/bft/validator-main.ts --data-dir D --genesis G \
-//     [--validator-key K] --rpc-port P --p2p-port Q [--bootstrap /ip4/.../p2p/<id>,...]
+//     [--validator-key K] --rpc-port P --p2p-port Q [--bootstrap /ip4/.../p2p/<id>,...] \
+//     [--block-time MS] [--timeout-propose MS] [--max-block-txs N]
 //
 // Prints "RPC listening on <url>" and "P2P listening on <multiaddr>"; SIGINT/SIGTERM stop it.
 import "../../util/polyfills.js";
