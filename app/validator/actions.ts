@@ -2,6 +2,7 @@
 // Server actions of the validator portal: a validator's evaluation receipts (written by the
 // job queue when its workers complete evaluate jobs, lib/jobs/queue.ts) and its open jobs, read
 // from the database. Public data, like the chain: no session needed.
+import { getAddress } from "viem";
 import { getPrisma } from "@/lib/db/client";
 
 export interface ReceiptRow {
@@ -52,6 +53,8 @@ export async function loadValidatorEvaluations(validator: string): Promise<Valid
   return {
     receipts: receipts.map((r) => ({
       ...r,
+      minerHotkey: getAddress(r.minerHotkey),
+      workerAddress: getAddress(r.workerAddress),
       blockNumber: r.blockNumber.toString(),
       createdAt: r.createdAt.toISOString(),
     })),

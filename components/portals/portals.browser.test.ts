@@ -19,7 +19,7 @@ import path from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
 import { createPublicClient, http, numberToHex, parseEther, parseEventLogs, sha256, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeDataset } from "../../worker/src/dataset";
 import * as fx from "../../worker/test/fixtures/models";
 import { RPC_OPTS, startDevNode, type DevNode } from "@/chain/test/helpers/devnode";
@@ -32,8 +32,6 @@ import { hasChromium, launchChromium, SCREENSHOTS, startNextDev, type NextDev } 
 import { installTestWallet, TEST_WALLET_NAME, type TestWallet } from "@/lib/test/test-wallet";
 
 const WRONG_CHAIN = 1;
-import { appendFileSync } from "node:fs";
-const dbg = (m: string) => appendFileSync("/tmp/h6/dbg.log", `${new Date().toISOString()} ${m}\n`);
 /** The blob store's limit in this test: the data set and the model fit, OVERSIZE does not. */
 const BLOB_MAX_BYTES = 256 * 1024;
 const OVERSIZE = BLOB_MAX_BYTES + 1;
@@ -139,9 +137,6 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
     // Every first visit of a page compiles it in next dev: slow on a loaded machine.
     page.setDefaultTimeout(180_000);
     page.setDefaultNavigationTimeout(300_000);
-    page.on("console", (m) => dbg(`console.${m.type()}: ${m.text()}`));
-    page.on("pageerror", (e) => dbg(`pageerror: ${e.message}`));
-    page.on("request", (r) => dbg(`req ${r.method()} ${r.url()}`));
     wallet = await installTestWallet(page, {
       privateKey: node.accounts[0]!.privateKey,
       rpcUrl: node.rpcUrl,
@@ -149,14 +144,6 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
     });
     mkdirSync(SCREENSHOTS, { recursive: true });
   }, 420_000);
-
-  afterEach(async (ctx) => {
-    dbg(`test end: ${ctx.task.name}: ${ctx.task.result?.state}`);
-    if (ctx.task.result?.state === "fail")
-      await page
-        .screenshot({ path: `/tmp/h6/fail-${Date.now()}.png`, fullPage: true })
-        .catch(() => undefined);
-  });
 
   afterAll(async () => {
     await stopWorkerProcesses(workers);

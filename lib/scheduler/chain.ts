@@ -37,6 +37,7 @@ export interface MetagraphJson {
   hotkeys: Address[];
   incentive: number[];
   validatorPermit: boolean[];
+  axons: string[];
   modelHashes: Hex[];
   modelURIs: string[];
   parentModelHashes: Hex[];

@@ -5,7 +5,8 @@
 //      receipts → scores → weights (weights.ts), committed with the receipts' Merkle root
 //      (setWeights directly when the subnet has commit-reveal off);
 //   3. with no round open, a new one starts for the current tempo: one evaluate job per miner
-//      model in the metagraph, restricted to this validator's workers.
+//      model in the metagraph (one score job per miner endpoint on text subnets), restricted to
+//      this validator's workers.
 // Rounds live in the WeightRound table (salt and weights included), so a restart reveals what
 // was committed before it. The salt and weights are stored before the commit is sent.
 import type { PrismaClient, WeightRound } from "@prisma/client";
@@ -31,7 +32,9 @@ export interface RoundJob {
   jobId: string;
   uid: number;
   hotkey: string;
-  modelHash: string;
+  /** The model evaluated (evaluate jobs) or the endpoint scored (score jobs, text tasks). */
+  modelHash?: string;
+  endpoint?: string;
 }
 
 export interface SchedulerLog {
@@ -150,8 +153,21 @@ export class ValidatorScheduler {
     }
     const jobs: RoundJob[] = [];
     for (let uid = 0; uid < mg.n; uid++) {
+      if (uid === self) continue;
+      if (spec.taskType === "text") {
+        // Text tasks are served by the miners' endpoints (axons), scored by score jobs.
+        const endpoint = mg.axons[uid];
+        if (!endpoint || !/^https?:\/\//.test(endpoint)) continue;
+        const { id } = await queue.enqueue(
+          "score",
+          { netuid: subnet.netuid, uid, hotkey: mg.hotkeys[uid]!, endpoint, taskSpec: spec },
+          { validatorHotkey: this.hotkey, netuid: subnet.netuid },
+        );
+        jobs.push({ jobId: id, uid, hotkey: mg.hotkeys[uid]!.toLowerCase(), endpoint });
+        continue;
+      }
       const modelHash = mg.modelHashes[uid];
-      if (uid === self || isZero(modelHash)) continue;
+      if (isZero(modelHash)) continue;
       const parent = mg.parentModelHashes[uid];
       const parentModelHash = isZero(parent) ? undefined : parent!.toLowerCase();
       // A parent already scored on this data set keeps its score; otherwise the worker scores it.

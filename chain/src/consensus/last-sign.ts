@@ -1,8 +1,17 @@
 // Last-sign state: the highest (height, round, step) this validator signed, with the digest and
-// signature. Consulted before every signature, persisted (atomically, fsynced) before the
+// signature. Consulted before every signature, persisted (atomically, synced) before the
 // signature leaves the node, so that after a crash — even one that lost the WAL — the validator
 // refuses to sign a different value where it already signed, or anything older.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fdatasyncSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  writeSync,
+} from "node:fs";
 import { dirname } from "node:path";
 import { crc32 } from "node:zlib";
 import { equalBytes, SIGNATURE_LENGTH } from "./types.js";
@@ -86,12 +95,23 @@ export function decodeLastSign(buf: Uint8Array): LastSignState | null {
   };
 }
 
+/** Order of two states by (height, round, step). */
+function compareHrs(a: LastSignState, b: LastSignState): number {
+  return a.height !== b.height ? a.height - b.height : a.round !== b.round ? a.round - b.round : a.step - b.step;
+}
+
 /**
- * File store: written to a temp file, fsynced, renamed over the old one, directory fsynced, so
- * the file is always the old or the new record, never a mix. A missing file means "never signed";
- * an unreadable one stops the validator (LastSignCorruptError) rather than risk a double sign.
+ * File store: two checksummed slots of one record each, written in place alternately (the new
+ * record over the older slot, then one fdatasync), so a torn write leaves the other slot — the
+ * previous state, whose signature is the only one that can have left the node — intact. Load
+ * takes the valid slot with the later (height, round, step). One sync per save, no rename or
+ * directory sync (only when the file is first created). A one-record file (the former format)
+ * is slot 0. A missing file means "never signed"; a file without a valid slot stops the
+ * validator (LastSignCorruptError) rather than risk a double sign.
  */
 export class FileLastSignStore implements LastSignStore {
+  /** Slot holding the newest record, once known. */
+  private newest: 0 | 1 | null = null;
   constructor(readonly path: string) {}
   load(): LastSignState | null {
     let buf: Uint8Array;
@@ -101,26 +121,41 @@ export class FileLastSignStore implements LastSignStore {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
       throw err;
     }
-    const s = decodeLastSign(buf);
-    if (!s) throw new LastSignCorruptError(this.path);
-    return s;
+    const a = buf.length >= SIZE ? decodeLastSign(buf.subarray(0, SIZE)) : null;
+    const b = buf.length >= 2 * SIZE ? decodeLastSign(buf.subarray(SIZE, 2 * SIZE)) : null;
+    if (!a && !b) throw new LastSignCorruptError(this.path);
+    this.newest = !b || (a && compareHrs(a, b) > 0) ? 0 : 1;
+    return this.newest === 0 ? a : b;
   }
   save(state: LastSignState): void {
-    const tmp = `${this.path}.tmp`;
-    const fd = openSync(tmp, "w");
+    let created = false;
+    if (this.newest === null) {
+      try {
+        this.load();
+      } catch (err) {
+        if (!(err instanceof LastSignCorruptError)) throw err;
+      }
+      created = this.newest === null && !existsSync(this.path);
+    }
+    const slot = this.newest === 0 ? 1 : 0;
+    const fd = openSync(this.path, constants.O_RDWR | constants.O_CREAT, 0o600);
     try {
-      writeSync(fd, encodeLastSign(state));
-      fsyncSync(fd);
+      const bytes = encodeLastSign(state);
+      let off = 0;
+      while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off, slot * SIZE + off);
+      fdatasyncSync(fd);
     } finally {
       closeSync(fd);
     }
-    renameSync(tmp, this.path);
-    const dfd = openSync(dirname(this.path), "r");
-    try {
-      fsyncSync(dfd);
-    } finally {
-      closeSync(dfd);
+    if (created) {
+      const dfd = openSync(dirname(this.path), "r");
+      try {
+        fsyncSync(dfd);
+      } finally {
+        closeSync(dfd);
+      }
     }
+    this.newest = slot;
   }
 }
 

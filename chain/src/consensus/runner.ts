@@ -61,6 +61,14 @@ export interface RunnerOptions {
   maxFutureMessages?: number;
 }
 
+/** A signature the guard allowed, and the last-sign state to persist before it leaves. */
+interface Signed {
+  signature: Uint8Array;
+  /** Replayed from this height's WAL (already logged there). */
+  fromWal: boolean;
+  lastSign: LastSignState | null;
+}
+
 type Message = { kind: "proposal"; proposal: Proposal } | { kind: "vote"; vote: Vote };
 
 export class ConsensusRunner {
@@ -244,7 +252,8 @@ export class ConsensusRunner {
 
   private input(entry: WalEntry, event: ConsensusEvent): RunnerOutput[] {
     if (!this.inProgress()) return [];
-    // Logged before it is applied; made durable by the sync that precedes the next signature.
+    // Logged before it is applied; made durable by the WAL sync of the next own message, before
+    // that message is broadcast.
     this.opts.wal.append(entry);
     const out: RunnerOutput[] = [];
     this.run(event, out);
@@ -267,7 +276,7 @@ export class ConsensusRunner {
           );
           if (!signed) continue;
           const vote: Vote = { ...a.vote, signature: signed.signature };
-          if (!signed.fromWal) this.persistOwn({ kind: "own-vote", vote });
+          this.persistOwn({ kind: "own-vote", vote }, signed);
           out.push({ type: "broadcast-vote", vote });
           queue.push({ type: "vote", vote });
         } else if (a.type === "sign-proposal") {
@@ -280,7 +289,7 @@ export class ConsensusRunner {
           );
           if (!signed) continue;
           const proposal: Proposal = { ...a.proposal, signature: signed.signature };
-          if (!signed.fromWal) this.persistOwn({ kind: "own-proposal", proposal });
+          this.persistOwn({ kind: "own-proposal", proposal }, signed);
           out.push({ type: "broadcast-proposal", proposal });
           queue.push({ type: "proposal", proposal });
         } else {
@@ -297,7 +306,7 @@ export class ConsensusRunner {
     stepCode: number,
     digest: Uint8Array,
     out: RunnerOutput[],
-  ): { signature: Uint8Array; fromWal: boolean } | null {
+  ): Signed | null {
     const refuse = (reason: string): null => {
       const stepName: StepName =
         stepCode === Step.propose ? "propose" : stepCode === Step.prevote ? "prevote" : "precommit";
@@ -308,31 +317,40 @@ export class ConsensusRunner {
     if (!signer) return refuse("this node has no consensus key");
     const key = `${round}/${stepCode}`;
     const own = this.ownSigned.get(key);
-    if (own)
-      return equalBytes(own.digest, digest)
-        ? { signature: own.signature, fromWal: true }
-        : refuse(`conflicting value at ${height}/${round}/${stepCode} in the WAL`);
+    if (own) {
+      if (!equalBytes(own.digest, digest))
+        return refuse(`conflicting value at ${height}/${round}/${stepCode} in the WAL`);
+      // Replayed from the WAL: a crash may have come between the WAL sync and the last-sign save.
+      const state: LastSignState = { height, round, step: stepCode, digest, signature: own.signature };
+      const stale = checkLastSign(this.last, height, round, stepCode, digest).kind === "sign";
+      return { signature: own.signature, fromWal: true, lastSign: stale ? state : null };
+    }
     const decision = checkLastSign(this.last, height, round, stepCode, digest);
     if (decision.kind === "refuse") return refuse(decision.reason);
-    let signature: Uint8Array;
-    if (decision.kind === "reuse") {
-      signature = decision.signature;
-    } else {
-      // The inputs that led here must be durable before the signature exists anywhere.
-      this.opts.wal.sync();
-      signature = signer.sign(digest);
-      const next: LastSignState = { height, round, step: stepCode, digest, signature };
-      this.opts.lastSign.save(next);
-      this.last = next;
-    }
+    // Signing in memory is harmless: nothing leaves the node before persistOwn made the inputs,
+    // the own message and the last-sign state durable.
+    const signature = decision.kind === "reuse" ? decision.signature : signer.sign(digest);
     this.ownSigned.set(key, { digest, signature });
-    return { signature, fromWal: false };
+    return {
+      signature,
+      fromWal: false,
+      lastSign: decision.kind === "sign" ? { height, round, step: stepCode, digest, signature } : null,
+    };
   }
 
-  /** Append an own message to the WAL and sync: it is about to be broadcast. */
-  private persistOwn(entry: WalEntry): void {
-    this.opts.wal.append(entry);
-    this.opts.wal.sync();
+  /**
+   * Make an own message durable before it is broadcast: the WAL entry (one sync covers it and
+   * every input logged before it, which led to the signature), then the last-sign state.
+   */
+  private persistOwn(entry: WalEntry, signed: Signed): void {
+    if (!signed.fromWal) {
+      this.opts.wal.append(entry);
+      this.opts.wal.sync();
+    }
+    if (signed.lastSign) {
+      this.opts.lastSign.save(signed.lastSign);
+      this.last = signed.lastSign;
+    }
   }
 }
 

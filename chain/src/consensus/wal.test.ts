@@ -259,6 +259,42 @@ describe("consensus WAL and last-sign state", () => {
     expect(decodeLastSign(encodeLastSign(state))).toEqual(state);
   });
 
+  it("keeps the previous last-sign state when a write of the next one is torn", () => {
+    const dir = tempDir();
+    const path = join(dir, "last-sign");
+    const at = (height: number, fill: number) => ({
+      height,
+      round: 0,
+      step: Step.prevote,
+      digest: keccak256(new Uint8Array([fill])),
+      signature: new Uint8Array(65).fill(fill),
+    });
+    const store = new FileLastSignStore(path);
+    store.save(at(1, 1));
+    store.save(at(2, 2));
+    expect(new FileLastSignStore(path).load()).toEqual(at(2, 2));
+    const two = readFileSync(path);
+    // A crash in the middle of writing state 3 (over state 1's slot): state 2 survives.
+    store.save(at(3, 3));
+    const three = readFileSync(path);
+    expect(new FileLastSignStore(path).load()).toEqual(at(3, 3));
+    for (let cut = 1; cut < three.length / 2; cut++) {
+      const torn = Buffer.from(two);
+      three.copy(torn, 0, 0, cut);
+      writeFileSync(path, torn);
+      expect(new FileLastSignStore(path).load()).toEqual(at(2, 2));
+    }
+    // The next save after a reload goes over the torn slot, never over the newest valid one.
+    const reopened = new FileLastSignStore(path);
+    reopened.save(at(4, 4));
+    expect(new FileLastSignStore(path).load()).toEqual(at(4, 4));
+    const both = readFileSync(path);
+    both[both.length - 1] = both[both.length - 1]! ^ 1;
+    both[three.length / 2 - 1] = both[three.length / 2 - 1]! ^ 1;
+    writeFileSync(path, both);
+    expect(() => new FileLastSignStore(path).load()).toThrow(LastSignCorruptError);
+  });
+
   it("applies the privval rule: later signs, same value reuses, conflicts and older refuse", () => {
     const d1 = keccak256(new Uint8Array([1]));
     const d2 = keccak256(new Uint8Array([2]));
