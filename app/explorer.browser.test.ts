@@ -60,9 +60,15 @@ describe.skipIf(!hasChromium)("explorer pages in Chromium", () => {
     await Promise.all([node?.stop(), db?.stop()]);
   });
 
-  /** Waits until the chart has drawn its line (recharts renders it after hydration). */
+  /**
+   * Waits until the chart has drawn its line (recharts renders it after hydration). "attached":
+   * a flat line (a lone miner earns nothing) has an empty box, which Playwright calls hidden.
+   */
   const chartLine = (page: Page, testId: string) =>
-    page.locator(`[data-testid="${testId}"] svg .recharts-line-curve`).first().waitFor();
+    page
+      .locator(`[data-testid="${testId}"] svg path.recharts-line-curve[d^="M"]`)
+      .first()
+      .waitFor({ state: "attached" });
 
   /** Opens `path` in a light and a dark page (the first navigation may wait for next dev to compile it). */
   async function visit(route: string, name: string, check: (page: Page) => Promise<void>): Promise<void> {

@@ -1,16 +1,22 @@
 // The app side of `npm start`: the embedded database (PGlite served as Postgres, unless
 // DATABASE_URL points at a real server), its migrations, the indexer loop, and the Next.js
-// app. Started by scripts/start.ts with CHAIN_RPC_URL / APP_PORT / EMBEDDED_DB_PORT / DATA_DIR.
+// app, the validator scheduler and its worker keys. Started by scripts/start.ts with
+// CHAIN_RPC_URL / APP_PORT / EMBEDDED_DB_PORT / DATA_DIR / VALIDATOR_PRIVATE_KEY /
+// VALIDATOR_WORKER_ADDRESSES.
 import "../chain/src/util/polyfills.js";
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { getConfig } from "../lib/config";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "../lib/db/embedded";
+import { getPrisma } from "../lib/db/client";
 import { migrate } from "../lib/db/migrate";
+import { getJobsConfig } from "../lib/jobs/config";
+import { registerWorkerKeysForValidator } from "../lib/jobs/worker-keys";
 import { startIndexerLoop } from "../lib/indexer/loop";
 import { defaultMonitorDeps } from "../lib/monitor/deps";
 import { runMonitor } from "../lib/monitor/run";
 import { startValidatorScheduler } from "../lib/scheduler/run";
+import { childEnv } from "./env";
 
 const root = path.resolve(import.meta.dirname, "..");
 
@@ -41,6 +47,20 @@ async function main(): Promise<void> {
   });
   console.log(`network monitor watching ${monitorDeps.config.nodes.map((n) => n.url).join(", ")}`);
 
+  // Worker keys named by VALIDATOR_WORKER_ADDRESSES (npm start's dev worker), registered for
+  // the validator of VALIDATOR_PRIVATE_KEY before any worker polls.
+  const { scheduler: sched } = getJobsConfig();
+  if (sched.validatorPrivateKey !== undefined && sched.workerAddresses.length > 0) {
+    const keys = await registerWorkerKeysForValidator(
+      getPrisma(),
+      sched.validatorPrivateKey,
+      sched.workerAddresses,
+    );
+    console.log(
+      `worker key${keys.length > 1 ? "s" : ""} ${keys.map((k) => k.address).join(", ")} registered`,
+    );
+  }
+
   // The validator scheduler (lib/scheduler), when VALIDATOR_PRIVATE_KEY names a validator hotkey.
   const scheduler = startValidatorScheduler();
   if (scheduler !== null) {
@@ -59,7 +79,7 @@ async function main(): Promise<void> {
       "-H",
       "127.0.0.1",
     ],
-    { cwd: root, stdio: "inherit", env: { ...process.env, DATABASE_URL: cfg.db.url } },
+    { cwd: root, stdio: "inherit", env: childEnv({ DATABASE_URL: cfg.db.url }) },
   );
   console.log(`app at http://127.0.0.1:${cfg.app.port}`);
 

@@ -27,6 +27,18 @@ const envSchema = z.object({
       .regex(/^0x[0-9a-fA-F]{64}$/, "expected a 32-byte 0x-hex private key")
       .optional(),
   ),
+  /**
+   * Worker addresses (comma-separated) registered for the validator of VALIDATOR_PRIVATE_KEY
+   * when the app server starts (idempotent); `npm start` passes its dev worker's address here.
+   */
+  VALIDATOR_WORKER_ADDRESSES: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^0x[0-9a-fA-F]{40}(,0x[0-9a-fA-F]{40})*$/, "expected comma-separated 20-byte hex addresses")
+      .transform((v) => v.split(",").map((a) => a.toLowerCase()))
+      .optional(),
+  ),
   /** How often the scheduler looks at the chain. */
   SCHEDULER_INTERVAL_MS: z.preprocess(blankToUndefined, posInt.min(100).max(600_000).default(2_000)),
   /** Subnets the scheduler validates (comma-separated netuids); every subnet with a permit when unset. */
@@ -54,6 +66,8 @@ export interface JobsConfig {
   blobDir: string;
   scheduler: {
     validatorPrivateKey: `0x${string}` | undefined;
+    /** Worker addresses registered for that validator at app start. */
+    workerAddresses: string[];
     intervalMs: number;
     netuids: number[] | undefined;
   };
@@ -88,6 +102,7 @@ export function parseJobsConfig(
     blobDir: path.resolve(e.BLOB_DIR ?? path.join(dataDir, "blobs")),
     scheduler: {
       validatorPrivateKey: e.VALIDATOR_PRIVATE_KEY as `0x${string}` | undefined,
+      workerAddresses: e.VALIDATOR_WORKER_ADDRESSES ?? [],
       intervalMs: e.SCHEDULER_INTERVAL_MS,
       netuids: e.SCHEDULER_NETUIDS,
     },

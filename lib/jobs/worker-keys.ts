@@ -3,7 +3,17 @@
 // hotkey's EIP-191 signature over a canonical message, so the validator portal (SIWE, later)
 // and scripts can call the same functions.
 import type { PrismaClient, WorkerKey } from "@prisma/client";
-import { getAddress, sha256, stringToBytes, verifyMessage, type Hex } from "viem";
+import {
+  concat,
+  getAddress,
+  keccak256,
+  sha256,
+  stringToBytes,
+  stringToHex,
+  verifyMessage,
+  type Hex,
+} from "viem";
+import { privateKeyToAddress } from "viem/accounts";
 import { z } from "zod";
 import type { Kv } from "@/lib/kv/kv";
 import { JobError } from "./errors";
@@ -143,4 +153,28 @@ export function listWorkerKeys(prisma: PrismaClient, validator: string): Promise
 export async function findActiveWorkerKey(prisma: PrismaClient, worker: string): Promise<WorkerKey | null> {
   const key = await prisma.workerKey.findUnique({ where: { address: worker.toLowerCase() } });
   return key !== null && key.revokedAt === null ? key : null;
+}
+
+/**
+ * The dev worker's key of a validator, derived from the validator's hotkey key so `npm start`
+ * needs no extra key file: keccak256(hotkey key ‖ "tensorchain dev worker"). Local use only.
+ */
+export function devWorkerPrivateKey(validatorPrivateKey: Hex): Hex {
+  return keccak256(concat([validatorPrivateKey, stringToHex("tensorchain dev worker")]));
+}
+
+/**
+ * Registers each of `workers` for the validator whose hotkey key is `validatorPrivateKey`
+ * (idempotent; the launcher's path, no signature needed since it holds the key). Returns the
+ * registered keys.
+ */
+export async function registerWorkerKeysForValidator(
+  prisma: PrismaClient,
+  validatorPrivateKey: Hex,
+  workers: readonly string[],
+): Promise<WorkerKey[]> {
+  const validator = privateKeyToAddress(validatorPrivateKey);
+  const keys: WorkerKey[] = [];
+  for (const worker of workers) keys.push(await registerWorkerKey(prisma, { worker, validator }));
+  return keys;
 }

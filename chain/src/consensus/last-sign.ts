@@ -97,7 +97,11 @@ export function decodeLastSign(buf: Uint8Array): LastSignState | null {
 
 /** Order of two states by (height, round, step). */
 function compareHrs(a: LastSignState, b: LastSignState): number {
-  return a.height !== b.height ? a.height - b.height : a.round !== b.round ? a.round - b.round : a.step - b.step;
+  return a.height !== b.height
+    ? a.height - b.height
+    : a.round !== b.round
+      ? a.round - b.round
+      : a.step - b.step;
 }
 
 /**

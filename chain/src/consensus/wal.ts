@@ -6,7 +6,7 @@
 // Record: u32 BE payload length ‖ u32 BE crc32(payload) ‖ payload; payload = u8 kind ‖ body.
 // A record that runs past the end of the file or fails its checksum at the tail is a torn write
 // from a crash and is cut off; a bad record followed by more data is corruption and is an error.
-import { closeSync, fsyncSync, ftruncateSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
+import { closeSync, fdatasyncSync, ftruncateSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
 import { crc32 } from "node:zlib";
 import type { CommitCertificate, Hex, Proposal, StepName, Vote } from "./types.js";
 import {
@@ -286,7 +286,8 @@ export class FileWalStorage implements WalStorage {
     while (off < bytes.length) off += writeSync(this.fd, bytes, off, bytes.length - off);
   }
   sync(): void {
-    fsyncSync(this.fd);
+    // fdatasync: the data and the file size (what reading it back needs), not the timestamps.
+    fdatasyncSync(this.fd);
   }
   truncate(length: number): void {
     ftruncateSync(this.fd, length);
