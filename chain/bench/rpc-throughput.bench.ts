@@ -7,7 +7,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { Agent, request } from "node:http";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { createFeeMarket1559Tx } from "@ethereumjs/tx";
@@ -20,6 +19,7 @@ import { DEV_CHAIN_ID } from "../src/genesis/schema.js";
 import type { Hex } from "../src/rpc/backend.js";
 import { startDevNode } from "../test/helpers/devnode.js";
 import { childEnv } from "../../scripts/env.js";
+import { freePort } from "../src/util/free-port.js";
 
 const repoRoot = path.resolve(import.meta.dirname, "../..");
 const TARGET_RATIO = 3;
@@ -91,16 +91,6 @@ export class RpcClient {
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForRpc(client: RpcClient, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -5,32 +5,18 @@
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { createNetwork } from "../src/network/p2p.js";
 import type { Network } from "../src/network/p2p.js";
+import { freePort, liveProcesses, trackProcess } from "./helpers/processes.js";
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../bin/tensorchain.js");
 const CHAIN_ID = "4343";
 
-const live = new Set<ChildProcess>();
-process.once("exit", () => {
-  for (const p of live) p.kill("SIGKILL");
-});
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -76,8 +62,7 @@ async function startBoot(
     ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
-  live.add(proc);
-  proc.once("exit", () => live.delete(proc));
+  trackProcess(proc);
   let log = "";
   proc.stdout!.on("data", (d: Buffer) => (log += d.toString()));
   proc.stderr!.on("data", (d: Buffer) => (log += d.toString()));
@@ -119,7 +104,7 @@ describe("tensorchain start --bootstrap", () => {
   const nets: Network[] = [];
   afterAll(async () => {
     await Promise.all(nets.map((n) => n.stop()));
-    await Promise.all([...live].map((p) => stopProc(p)));
+    await Promise.all(liveProcesses().map((p) => stopProc(p)));
     rmSync(dir, { recursive: true, force: true });
   });
 

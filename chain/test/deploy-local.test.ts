@@ -8,7 +8,6 @@
 import { execFile, spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,26 +19,13 @@ import { parseNodeConfig } from "../src/deploy/node-config.js";
 import type { NodeConfig } from "../src/deploy/node-config.js";
 import { parseGenesis } from "../src/genesis/schema.js";
 import { k8sModel, validateCompose } from "./helpers/deploy-schemas.js";
+import { freePort, trackProcess } from "./helpers/processes.js";
 
 const VALIDATORS = 3;
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../bin/tensorchain.js");
 const run = promisify(execFile);
 
-const live = new Set<ChildProcess>();
-process.once("exit", () => {
-  for (const p of live) p.kill("SIGKILL");
-});
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function rpc<T>(url: string, method: string, params: unknown[] = []): Promise<T> {
   const res = await fetch(url, {
@@ -161,8 +147,7 @@ describe("deploy topology as local processes", () => {
           [BIN, "start", "--config", path.join(dir, "nodes", name, "local.json")],
           { stdio: ["ignore", "pipe", "pipe"] },
         );
-        live.add(proc);
-        proc.once("exit", () => live.delete(proc));
+        trackProcess(proc);
         const p: Proc = { name, proc, log: "" };
         procs.push(p);
         return new Promise<void>((resolve, reject) => {

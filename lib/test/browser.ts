@@ -3,7 +3,6 @@
 // headless Chromium from Debian's package driven by playwright-core.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { chromium, type Browser } from "playwright-core";
 
@@ -12,16 +11,9 @@ export const ROOT = path.resolve(import.meta.dirname, "../..");
 export const SCREENSHOTS = path.join(ROOT, "screenshots");
 export const hasChromium = existsSync(CHROMIUM);
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from "@/chain/src/util/free-port";
+
+export { freePort };
 
 export interface NextDev {
   url: string;

@@ -2,28 +2,14 @@
 // (validator-main.ts through prepareTestnet/spawnValidator), in a temp dir with free ports.
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { prepareTestnet, spawnValidator } from "../../src/cli/testnet.js";
 import type { TestnetPlan } from "../../src/cli/testnet.js";
 import type { ProtocolParams } from "../../src/protocol/params.js";
+import { freePort, trackProcess } from "../helpers/processes.js";
 
-const live = new Set<ChildProcess>();
-process.once("exit", () => {
-  for (const p of live) p.kill("SIGKILL");
-});
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export class TestNode {
   proc: ChildProcess | null = null;
@@ -36,10 +22,9 @@ export class TestNode {
 
   start(extra: string[] = []): void {
     const p = spawnValidator(this.args, extra);
-    live.add(p);
+    trackProcess(p);
     p.stdout!.on("data", (d: Buffer) => (this.log += d.toString()));
     p.stderr!.on("data", (d: Buffer) => (this.log += d.toString()));
-    p.once("exit", () => live.delete(p));
     this.proc = p;
   }
 
