@@ -11,6 +11,11 @@ const addr = { type: "string", pattern: "^0x[0-9a-f]{40}$" } as const;
 const nullable = (s: object) => ({ oneOf: [s, { type: "null" }] });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
+const epochSnapshot = {
+  type: "object",
+  properties: { blockNumber: int, epoch: int, neuronCount: int, totalStake: weiStr, emission: weiStr },
+} as const;
+
 const pageOf = (item: string) => ({
   type: "object",
   required: ["items", "nextCursor"],
@@ -333,16 +338,7 @@ export function openApiDocument() {
             tombstoned: { type: "boolean" },
           },
         },
-        EpochSnapshot: {
-          type: "object",
-          properties: {
-            blockNumber: int,
-            epoch: int,
-            neuronCount: int,
-            totalStake: weiStr,
-            emission: weiStr,
-          },
-        },
+        EpochSnapshot: epochSnapshot,
         Subnet: {
           type: "object",
           properties: {
@@ -361,16 +357,7 @@ export function openApiDocument() {
           type: "object",
           properties: {
             netuid: int,
-            snapshot: nullable({
-              type: "object",
-              properties: {
-                blockNumber: int,
-                epoch: int,
-                neuronCount: int,
-                totalStake: weiStr,
-                emission: weiStr,
-              },
-            }),
+            snapshot: nullable(epochSnapshot),
             neurons: {
               type: "array",
               items: {

@@ -20,6 +20,20 @@ export const netuidParam = z
   .transform(Number)
   .pipe(z.number().int().max(65535, "subnet ids are u16"));
 
+export const uidParam = z
+  .string()
+  .regex(/^\d{1,5}$/, "expected a UID (decimal)")
+  .transform(Number)
+  .pipe(z.number().int().max(65535));
+
+/** The `{netuid}` and `{uid}` path parameters of the /subnets/{netuid}/neurons/{uid}/… routes. */
+export async function neuronRouteParams(
+  params: Promise<{ netuid: string; uid: string }>,
+): Promise<{ netuid: number; uid: number }> {
+  const p = await params;
+  return { netuid: netuidParam.parse(p.netuid), uid: uidParam.parse(p.uid) };
+}
+
 export const DEFAULT_LIMIT = 25;
 export const MAX_LIMIT = 100;
 

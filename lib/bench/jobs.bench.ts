@@ -111,20 +111,12 @@ export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
     // The bare loop runs half its rounds before the worker starts and half after it stopped, so a
     // load that drifts during the run (a shared machine) weighs on both sides alike, and the
     // idle worker's polling never competes with it.
-    const x = ds.inputs.x!;
-    const { session: bare, evaluate: bareEvaluate } = await createBareEvaluator({
-      model,
-      x,
-      labels: ds.labels,
-      items,
-      batch: BATCH,
-      classes: CLASSES,
-    });
-    await bareEvaluate();
+    const bare = await createBareEvaluator({ model, dataset: ds, items, batch: BATCH, classes: CLASSES });
+    await bare.evaluate();
     let bareMs = 0;
     const bareRounds = async (n: number) => {
       const t = performance.now();
-      for (let i = 0; i < n; i++) await bareEvaluate();
+      for (let i = 0; i < n; i++) await bare.evaluate();
       bareMs += performance.now() - t;
     };
     await bareRounds(Math.floor(evaluations / 2));
@@ -174,7 +166,7 @@ export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
     await exited;
     await bareRounds(evaluations - Math.floor(evaluations / 2));
     const bareRate = evaluations / (bareMs / 1000);
-    await bare.release();
+    await bare.session.release();
     ctx.log(`evaluations/s through the queue ${queued.toFixed(2)}, bare ${bareRate.toFixed(2)}`);
 
     return [

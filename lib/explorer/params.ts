@@ -26,8 +26,4 @@ export function parseOptional<T extends z.ZodType>(
   return r.success ? r.data : undefined;
 }
 
-export const uidParam = z
-  .string()
-  .regex(/^\d{1,5}$/, "expected a UID (decimal)")
-  .transform(Number)
-  .pipe(z.number().int().max(65535));
+export { uidParam } from "@/lib/api/params";

@@ -18,7 +18,7 @@ import { TEN } from "@/chain/src/protocol/params";
 import { isEpochBlock, tempoIndex } from "@/chain/src/protocol/schedule";
 import { metagraphPrecompile, stakingPrecompile } from "@/contracts/system-contracts";
 import { decodeLog } from "./decode";
-import { IndexerRpcError, type FetchedBlock, type IndexerRpcClient } from "./rpc";
+import { IndexerRpcError, parseRpcResult, type FetchedBlock, type IndexerRpcClient } from "./rpc";
 
 /** Uptime is counted in aligned windows of this many blocks (ValidatorUptime rows). */
 export const UPTIME_WINDOW = 100n;
@@ -34,17 +34,6 @@ async function call(client: IndexerRpcClient, method: string, params: unknown[])
     const e = err as { shortMessage?: string; message?: string };
     throw new IndexerRpcError(`${method} failed: ${e.shortMessage ?? e.message}`, { cause: err });
   }
-}
-
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const r = schema.safeParse(value);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    throw new IndexerRpcError(
-      `the node returned a malformed ${what}: ${issue?.path.join(".") ?? ""} ${issue?.message ?? ""}`.trim(),
-    );
-  }
-  return r.data;
 }
 
 const address = z
@@ -107,7 +96,7 @@ async function readValidators(client: IndexerRpcClient, block: bigint): Promise<
   const out = decodeFunctionResult({
     abi: stakingPrecompile.abi,
     functionName: "getValidators",
-    data: parse(z.string().regex(/^0x[0-9a-fA-F]*$/), raw, "getValidators result") as Hex,
+    data: parseRpcResult(z.string().regex(/^0x[0-9a-fA-F]*$/), raw, "getValidators result") as Hex,
   });
   return out.map((v) => ({
     hotkey: v.hotkey.toLowerCase(),
@@ -217,7 +206,7 @@ async function readBlockEndEvents(
   const txHashes = new Set(batch.flatMap((b) => b.block.transactions.map((t) => t.hash.toLowerCase())));
   const epochs: { netuid: number; block: bigint }[] = [];
   const slashes: { hotkey: string; block: bigint; kind: Slash["kind"]; amount: bigint }[] = [];
-  for (const l of parse(blockEndLogSchema, raw, "eth_getLogs result")) {
+  for (const l of parseRpcResult(blockEndLogSchema, raw, "eth_getLogs result")) {
     if (txHashes.has(l.transactionHash)) continue;
     const d = decodeLog(l.address, l.topics, l.data);
     const args = d?.args as Record<string, string | number> | undefined;
@@ -253,12 +242,13 @@ export async function fetchProtocolState(
     first === 0n ? readValidators(client, 0n) : null,
     readBlockEndEvents(client, batch, first, last),
   ]);
-  const subnets = parse(z.array(subnetSchema), subnetsRaw, "tensorchain_getSubnets result");
+  const subnets = parseRpcResult(z.array(subnetSchema), subnetsRaw, "tensorchain_getSubnets result");
 
   let genesis: ProtocolState["genesis"] = null;
   if (first === 0n) {
     // A node without tensorchain_getGenesis still gives the genesis validators (state at block 0).
-    const g = genesisRaw === null ? null : parse(genesisSchema, genesisRaw, "tensorchain_getGenesis result");
+    const g =
+      genesisRaw === null ? null : parseRpcResult(genesisSchema, genesisRaw, "tensorchain_getGenesis result");
     genesis = {
       accounts: (g?.accounts ?? []).map((a) => ({
         address: a.address,
@@ -285,7 +275,7 @@ export async function fetchProtocolState(
   }
   const metagraphs = await Promise.all(
     candidates.map(async (c) =>
-      parse(
+      parseRpcResult(
         metagraphSchema,
         await call(client, "tensorchain_getMetagraph", [c.netuid, q(c.block)]),
         `metagraph of subnet ${c.netuid} at block ${c.block}`,

@@ -101,7 +101,8 @@ export interface FetchedBlock {
 
 const toHex = (n: bigint) => `0x${n.toString(16)}` as const;
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+/** `value` parsed with `schema`, or an IndexerRpcError naming `what` the node returned malformed. */
+export function parseRpcResult<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const r = schema.safeParse(value);
   if (!r.success) {
     const issue = r.error.issues[0];
@@ -140,8 +141,8 @@ export async function fetchBlocks(
   return raw.map(([b, r], i) => {
     if (b === null)
       throw new IndexerRpcError(`the node has no block ${numbers[i]} although its head is past it`);
-    const block = parse(rpcBlockSchema, b, `block ${numbers[i]}`);
-    const receipts = parse(z.array(rpcReceiptSchema), r, `receipt list of block ${numbers[i]}`);
+    const block = parseRpcResult(rpcBlockSchema, b, `block ${numbers[i]}`);
+    const receipts = parseRpcResult(z.array(rpcReceiptSchema), r, `receipt list of block ${numbers[i]}`);
     if (BigInt(block.number) !== numbers[i])
       throw new IndexerRpcError(`asked for block ${numbers[i]}, got ${BigInt(block.number)}`);
     if (receipts.length !== block.transactions.length) {
@@ -159,7 +160,7 @@ export async function fetchHead(client: IndexerRpcClient): Promise<bigint> {
       method: "eth_blockNumber",
       params: [],
     });
-    return BigInt(parse(quantity, n, "eth_blockNumber result"));
+    return BigInt(parseRpcResult(quantity, n, "eth_blockNumber result"));
   } catch (err) {
     if (err instanceof IndexerRpcError) throw err;
     const e = err as { shortMessage?: string; message?: string };

@@ -10,14 +10,16 @@ export interface BareEvaluator {
   evaluate(): Promise<number>;
 }
 
+/** `dataset`: a classification data set (its input `x` and labels), as the benchmarks build it. */
 export async function createBareEvaluator(o: {
   model: Uint8Array;
-  x: HostTensor;
-  labels: ArrayLike<number>;
+  dataset: { inputs: Record<string, HostTensor>; labels: ArrayLike<number> };
   items: number;
   batch: number;
   classes: number;
 }): Promise<BareEvaluator> {
+  const x = o.dataset.inputs.x!;
+  const labels = o.dataset.labels;
   const session = await ort.InferenceSession.create(o.model, {
     executionProviders: ["cpu"],
     intraOpNumThreads: 1,
@@ -27,14 +29,14 @@ export async function createBareEvaluator(o: {
   const evaluate = async () => {
     let correct = 0;
     for (let start = 0; start < o.items; start += o.batch) {
-      const rows = sliceRows(o.x, start, Math.min(o.items, start + o.batch));
+      const rows = sliceRows(x, start, Math.min(o.items, start + o.batch));
       const out = await session.run({ x: new ort.Tensor("float32", rows.data as Float32Array, rows.shape) });
       const logits = out.logits!.data as Float32Array;
       for (let r = 0; r < rows.shape[0]!; r++) {
         let best = 0;
         for (let c = 1; c < o.classes; c++)
           if (logits[r * o.classes + c]! > logits[r * o.classes + best]!) best = c;
-        if (best === o.labels[start + r]) correct++;
+        if (best === labels[start + r]) correct++;
       }
     }
     return correct;

@@ -55,19 +55,11 @@ export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
         batchSize: BATCH,
       },
     });
-    const x = ds.inputs.x!;
-    const { session: bare, evaluate: bareEvaluate } = await createBareEvaluator({
-      model,
-      x,
-      labels: ds.labels,
-      items,
-      batch: BATCH,
-      classes: CLASSES,
-    });
+    const bare = await createBareEvaluator({ model, dataset: ds, items, batch: BATCH, classes: CLASSES });
 
     // Warm-up: loads the model into the cache and the data set into memory on both sides.
     await runEvaluateJob(job, "warm", payload);
-    await bareEvaluate();
+    await bare.evaluate();
     const workerTimes: number[] = [];
     const bareTimes: number[] = [];
     for (let i = 0; i < rounds; i++) {
@@ -76,7 +68,7 @@ export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
       workerTimes.push(performance.now() - t);
       if (r.status !== "ok") throw new Error(`benchmark evaluation failed: ${r.reason}`);
       t = performance.now();
-      await bareEvaluate();
+      await bare.evaluate();
       bareTimes.push(performance.now() - t);
       ctx.log(
         `round ${i + 1}/${rounds}: worker ${workerTimes[i]!.toFixed(1)} ms, bare ${bareTimes[i]!.toFixed(1)} ms`,
@@ -87,7 +79,7 @@ export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
 
     // Single-row latency through the session host vs bare.
     const lease = await job.models.acquire(modelHash);
-    const row = sliceRows(x, 0, 1);
+    const row = sliceRows(ds.inputs.x!, 0, 1);
     const hostLat: number[] = [];
     const bareLat: number[] = [];
     try {
@@ -96,13 +88,13 @@ export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
         await lease.model.session.run({ x: row }, ["logits"]);
         hostLat.push(performance.now() - t);
         t = performance.now();
-        await bare.run({ x: new ort.Tensor("float32", row.data as Float32Array, row.shape) });
+        await bare.session.run({ x: new ort.Tensor("float32", row.data as Float32Array, row.shape) });
         bareLat.push(performance.now() - t);
       }
     } finally {
       lease.release();
     }
-    await bare.release();
+    await bare.session.release();
     const notes = `MLP ${D}→${HIDDEN}→${CLASSES} (MNIST-sized), ${items} items, batch ${BATCH}, 1 intra-op thread, CPU EP, median of ${rounds} rounds`;
     return [
       {

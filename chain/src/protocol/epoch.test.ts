@@ -287,6 +287,13 @@ describe("epoch properties over random subnets", () => {
   });
 });
 
+/** The stake-weighted upper quantile by sorting: the largest value whose support·65535 reaches `need`. */
+function sortingMedian(v: number[], s: number[], need: number): number {
+  const xs = [...new Set(v)].sort((a, b) => b - a);
+  for (const x of xs) if (sum(v.map((w, i) => (w >= x ? s[i]! : 0))) * 65535 >= need) return x;
+  return 0;
+}
+
 describe("stake-weighted median", () => {
   it("counts support exactly equal to kappa, and takes all rows with the same weight together", () => {
     // Stakes 1/4 each (of ONE = 4 units here); need = kappa·total.
@@ -303,11 +310,6 @@ describe("stake-weighted median", () => {
 
   it("agrees with a sorting median on adversarial (sorted, constant, alternating) columns", () => {
     const r = prng(5);
-    const slow = (v: number[], s: number[], need: number): number => {
-      const xs = [...new Set(v)].sort((a, b) => b - a);
-      for (const x of xs) if (sum(v.map((w, i) => (w >= x ? s[i]! : 0))) * 65535 >= need) return x;
-      return 0;
-    };
     const patterns = [
       (i: number) => i + 1,
       (i: number) => 1000 - i,
@@ -324,7 +326,7 @@ describe("stake-weighted median", () => {
         for (const kappa of [0, 1, 32767, 65534, 65535]) {
           const need = kappa * total;
           expect(weightedUpperQuantile(Float64Array.from(v), Float64Array.from(s), 0, len, need)).toBe(
-            slow(v, s, need),
+            sortingMedian(v, s, need),
           );
         }
       }
@@ -333,11 +335,6 @@ describe("stake-weighted median", () => {
 
   it("long columns (the histogram pass) agree with a sorting median, values up to ONE", () => {
     const r = prng(11);
-    const slow = (v: number[], s: number[], need: number): number => {
-      const xs = [...new Set(v)].sort((a, b) => b - a);
-      for (const x of xs) if (sum(v.map((w, i) => (w >= x ? s[i]! : 0))) * 65535 >= need) return x;
-      return 0;
-    };
     const patterns = [
       (i: number) => i + 1,
       (i: number) => ONE - i,
@@ -362,7 +359,7 @@ describe("stake-weighted median", () => {
           const staked = v.filter((_, i) => s[i]! > 0);
           const stakes = s.filter((x) => x > 0);
           const got = stakeWeightedConsensus(Float64Array.from(v), rows, 1, Float64Array.from(s), kappa)[0];
-          expect(got).toBe(slow(staked, stakes, kappa * total));
+          expect(got).toBe(sortingMedian(staked, stakes, kappa * total));
           checked++;
         }
       }

@@ -3,8 +3,7 @@
 // over its parent on the same data set (lib/scheduler/receipts.ts).
 import { getPrisma } from "@/lib/db/client";
 import { CACHE_SHORT, handle, json } from "@/lib/api/http";
-import { netuidParam } from "@/lib/api/params";
-import { uidParam } from "@/lib/explorer/params";
+import { neuronRouteParams } from "@/lib/api/params";
 import { modelLineage } from "@/lib/scheduler/receipts";
 
 export const dynamic = "force-dynamic";
@@ -15,9 +14,7 @@ export function GET(
   ctx: { params: Promise<{ netuid: string; uid: string }> },
 ): Promise<Response> {
   return handle(async () => {
-    const p = await ctx.params;
-    const netuid = netuidParam.parse(p.netuid);
-    const uid = uidParam.parse(p.uid);
+    const { netuid, uid } = await neuronRouteParams(ctx.params);
     return json({ netuid, uid, ...(await modelLineage(getPrisma(), netuid, uid)) }, { cache: CACHE_SHORT });
   });
 }

@@ -4,8 +4,7 @@
 import { z } from "zod";
 import { getPrisma } from "@/lib/db/client";
 import { CACHE_SHORT, handle, json, queryOf } from "@/lib/api/http";
-import { limitQuery, netuidParam } from "@/lib/api/params";
-import { uidParam } from "@/lib/explorer/params";
+import { limitQuery, neuronRouteParams } from "@/lib/api/params";
 import { listNeuronReceipts } from "@/lib/scheduler/receipts";
 
 export const dynamic = "force-dynamic";
@@ -18,9 +17,7 @@ export function GET(
   ctx: { params: Promise<{ netuid: string; uid: string }> },
 ): Promise<Response> {
   return handle(async () => {
-    const p = await ctx.params;
-    const netuid = netuidParam.parse(p.netuid);
-    const uid = uidParam.parse(p.uid);
+    const { netuid, uid } = await neuronRouteParams(ctx.params);
     const q = query.parse(queryOf(request));
     const page = await listNeuronReceipts(getPrisma(), netuid, uid, {
       limit: q.limit,
