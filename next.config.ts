@@ -1,4 +1,17 @@
+import { createRequire } from "node:module";
 import type { NextConfig } from "next";
+
+// WalletConnect's provider is an optional install (its dependency tree runs install scripts,
+// which npm 11 does not run unapproved). wagmi's connector imports it lazily; when it is not
+// installed, resolve it to an empty module instead of warning on every page.
+const hasWalletConnectProvider = (() => {
+  try {
+    createRequire(`${process.cwd()}/package.json`).resolve("@walletconnect/ethereum-provider");
+    return true;
+  } catch {
+    return false;
+  }
+})();
 
 const nextConfig: NextConfig = {
   reactStrictMode: true,
@@ -15,8 +28,12 @@ const nextConfig: NextConfig = {
   // "./x.js" (TypeScript's NodeNext convention, run by tsx). Webpack maps those to the .ts
   // files; Turbopack (Next 16's default) cannot yet (vercel/next.js#82945), so dev and build
   // run with --webpack.
-  webpack: (config: { resolve: { extensionAlias?: Record<string, string[]> } }) => {
+  webpack: (config: {
+    resolve: { extensionAlias?: Record<string, string[]>; alias?: Record<string, unknown> };
+  }) => {
     config.resolve.extensionAlias = { ".js": [".ts", ".tsx", ".js"], ".mjs": [".mts", ".mjs"] };
+    if (!hasWalletConnectProvider)
+      config.resolve.alias = { ...config.resolve.alias, "@walletconnect/ethereum-provider": false };
     return config;
   },
 };

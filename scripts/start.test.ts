@@ -146,14 +146,14 @@ describe("npm start", () => {
               `http://127.0.0.1:${appPort}/api/v1/worker-keys?validator=${validator.address}`,
               { signal: AbortSignal.timeout(240_000) },
             );
-            const body = (await res.json()) as { keys: { address: string; lastSeenAt: string | null }[] };
-            return body.keys.find((k) => k.address === worker && k.lastSeenAt !== null);
+            const body = (await res.json()) as { keys: { worker: string; lastSeenAt: string | null }[] };
+            return body.keys.find((k) => k.worker.toLowerCase() === worker && k.lastSeenAt !== null);
           },
           () => log,
           360_000,
           running,
         );
-        expect(key.address).toBe(worker);
+        expect(key.worker.toLowerCase()).toBe(worker);
         expect(log).toContain(`validator scheduler running for`);
         expect(log).toMatch(/\[worker\] /);
 

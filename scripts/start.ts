@@ -256,16 +256,21 @@ async function main(): Promise<void> {
     const chainId = await waitForRpc(rpcUrl, node);
     console.log(`chain id ${chainId} · RPC ${rpcUrl} (HTTP and WebSocket)`);
   } else {
-    const net4 = sup.spawn("testnet", process.execPath, [
-      tensorchain,
+    const net4 = sup.spawn(
       "testnet",
-      "--validators",
-      String(opts.validators),
-      "--data-dir",
-      path.join(opts.dataDir, `testnet-${opts.validators}`),
-      "--base-port",
-      String(opts.rpcPort),
-    ]);
+      process.execPath,
+      [
+        tensorchain,
+        "testnet",
+        "--validators",
+        String(opts.validators),
+        "--data-dir",
+        path.join(opts.dataDir, `testnet-${opts.validators}`),
+        "--base-port",
+        String(opts.rpcPort),
+      ],
+      { graceMs: 20_000 },
+    );
     rpcUrl = `http://127.0.0.1:${opts.rpcPort}`;
     validatorKeyFile = path.join(opts.dataDir, `testnet-${opts.validators}`, "node-0", "validator.json");
     const chainId = await waitForRpc(rpcUrl, net4, 120_000);

@@ -10,7 +10,6 @@ import {
   createPublicClient,
   createWalletClient,
   decodeEventLog,
-  defineChain,
   bytesToBigInt,
   bytesToHex,
   hexToBytes,
@@ -21,7 +20,7 @@ import {
 } from "viem";
 import type { Abi, Hex, PublicClient, WalletClient, Chain as ViemChain } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { RPC_OPTS, startDevNode } from "./helpers/devnode.js";
+import { RPC_OPTS, startDevNode, testChain } from "./helpers/devnode.js";
 import type { DevNode } from "./helpers/devnode.js";
 import { compileSolidity } from "./helpers/solc.js";
 import { verifyMerkleProof } from "@ethereumjs/mpt";
@@ -64,12 +63,7 @@ async function rejection(p: Promise<unknown>): Promise<BaseError> {
 
 beforeAll(async () => {
   node = await startDevNode({ blockTimeMs: 200 });
-  chain = defineChain({
-    id: node.chainId,
-    name: "tensorchain-dev",
-    nativeCurrency: { name: "TEN", symbol: "TEN", decimals: 18 },
-    rpcUrls: { default: { http: [node.rpcUrl] } },
-  });
+  chain = testChain(node.chainId, node.rpcUrl);
   pub = createPublicClient({
     chain,
     transport: http(node.rpcUrl, RPC_OPTS),

@@ -15,6 +15,18 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
+/**
+ * A page of `rows` fetched with `take: limit + 1`: the first `limit` rows mapped with `json`, and
+ * the cursor of the last of them when the extra row shows that more follow.
+ */
+function pageOf<R, T>(rows: R[], limit: number, json: (r: R) => T, cursorOf: (last: R) => string): Page<T> {
+  const items = rows.slice(0, limit);
+  return {
+    items: items.map((r) => json(r)),
+    nextCursor: rows.length > limit ? cursorOf(items[items.length - 1]!) : null,
+  };
+}
+
 type BlockRow = Prisma.BlockGetPayload<object>;
 type TxRow = Prisma.TransactionGetPayload<object>;
 
@@ -72,11 +84,7 @@ export async function listBlocks(
     orderBy: { number: "desc" },
     take: q.limit + 1,
   });
-  const items = rows.slice(0, q.limit);
-  return {
-    items: items.map(blockJson),
-    nextCursor: rows.length > q.limit ? String(items[items.length - 1]!.number) : null,
-  };
+  return pageOf(rows, q.limit, blockJson, (b) => String(b.number));
 }
 
 export async function getBlock(db: Db, number: bigint) {
@@ -116,11 +124,7 @@ async function txPage(
     orderBy: [{ blockNumber: "desc" }, { transactionIndex: "desc" }],
     take: q.limit + 1,
   });
-  const items = rows.slice(0, q.limit);
-  return {
-    items: items.map(txJson),
-    nextCursor: rows.length > q.limit ? txCursorOf(items[items.length - 1]!) : null,
-  };
+  return pageOf(rows, q.limit, txJson, txCursorOf);
 }
 
 export function listTxs(
@@ -191,11 +195,7 @@ export async function listAddressTxs(
           ? -1
           : 1,
     );
-  const items = merged.slice(0, q.limit);
-  return {
-    items: items.map(txJson),
-    nextCursor: merged.length > q.limit ? txCursorOf(items[items.length - 1]!) : null,
-  };
+  return pageOf(merged, q.limit, txJson, txCursorOf);
 }
 
 /** Uptime is measured over the windows of the latest this-many indexed blocks. */
@@ -255,11 +255,7 @@ export async function listSlashing(
     orderBy: { id: "desc" },
     take: q.limit + 1,
   });
-  const items = rows.slice(0, q.limit);
-  return {
-    items: items.map(slashJson),
-    nextCursor: rows.length > q.limit ? String(items[items.length - 1]!.id) : null,
-  };
+  return pageOf(rows, q.limit, slashJson, (x) => String(x.id));
 }
 
 function slashJson(x: Prisma.SlashingEventGetPayload<object>) {
@@ -296,17 +292,18 @@ export async function listEpochs(
     orderBy: { blockNumber: "desc" },
     take: q.limit + 1,
   });
-  const items = rows.slice(0, q.limit);
-  return {
-    items: items.map((s) => ({
+  return pageOf(
+    rows,
+    q.limit,
+    (s) => ({
       blockNumber: num(s.blockNumber),
       epoch: num(s.epoch),
       neuronCount: s.neuronCount,
       totalStake: wei(s.totalStake),
       emission: wei(s.emission),
-    })),
-    nextCursor: rows.length > q.limit ? String(items[items.length - 1]!.blockNumber) : null,
-  };
+    }),
+    (s) => String(s.blockNumber),
+  );
 }
 
 type SubnetRow = Prisma.SubnetGetPayload<{ include: { _count: { select: { neurons: true } } } }>;

@@ -2,11 +2,12 @@
 // precompiles, as a dApp would drive it: a subnet ("mnist", netuid 1) and one miner neuron
 // (UID 0), then blocks until `epochs` epochs of the subnet have run. Used by the indexer's
 // protocol-state test and the explorer's browser test.
-import { createWalletClient, http, keccak256, toHex, type Abi, type Address, type Hex } from "viem";
+import { createWalletClient, http, type Abi, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { DEV_PROTOCOL_PARAMS, TEN } from "@/chain/src/protocol/params";
 import { isEpochBlock } from "@/chain/src/protocol/schedule";
 import { RPC_OPTS, type DevNode } from "@/chain/test/helpers/devnode";
+import { MNIST_TASK_SPEC } from "@/chain/test/helpers/task-spec";
 import { neuronsPrecompile, subnetsPrecompile } from "@/contracts/system-contracts";
 import { tensorchainChain } from "@/lib/chain/chain";
 import { createIndexerClient } from "./rpc";
@@ -42,19 +43,11 @@ export async function driveProtocol(node: DevNode, epochs: number): Promise<Prot
     if (r.status !== "success") throw new Error(`${fn} reverted in ${hash}`);
     return r;
   };
-  const spec = {
-    taskType: 0,
-    metric: "accuracy",
-    inputSignature: "float32[1,784]",
-    outputSignature: "float32[1,10]",
-    datasetHash: keccak256(toHex("mnist-heldout")),
-    datasetURI: "ipfs://mnist-heldout",
-  };
   const reg = await send(
     owner!,
     subnetsPrecompile,
     "registerNetwork",
-    ["mnist", "ipfs://mnist-spec", spec],
+    ["mnist", "ipfs://mnist-spec", MNIST_TASK_SPEC],
     20n * TEN,
   );
   const r = await send(miner!, neuronsPrecompile, "burnedRegister", [netuid, miner!.address], 2n * TEN);

@@ -10,20 +10,8 @@ import type { ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import {
-  createPublicClient,
-  createWalletClient,
-  defineChain,
-  http,
-  parseEther,
-  stringToBytes,
-  type Abi,
-  type Account,
-  type Address,
-  type Chain,
-  type Hex,
-  type PublicClient,
-} from "viem";
+import { createPublicClient, createWalletClient, http, parseEther, stringToBytes } from "viem";
+import type { Abi, Account, Address, Chain, Hex, PublicClient } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -31,7 +19,7 @@ import type { PrismaClient } from "@prisma/client";
 import { neuronsPrecompile, stakingPrecompile, subnetsPrecompile } from "@/contracts/system-contracts";
 import { verifyMerkleProof, verifyReceipt } from "@tensorchain/worker/receipts";
 import { encodeTensor } from "@tensorchain/worker/tensor";
-import { RPC_OPTS, startDevNode, type DevNode } from "../../chain/test/helpers/devnode";
+import { RPC_OPTS, startDevNode, testChain, type DevNode } from "../../chain/test/helpers/devnode";
 import { setProcessEnv } from "../../scripts/env";
 import { encodeDataset } from "../../worker/src/dataset";
 import * as fx from "../../worker/test/fixtures/models";
@@ -85,12 +73,7 @@ const metagraph = (netuid: number) =>
 
 beforeAll(async () => {
   node = await startDevNode({ blockTimeMs: 200 });
-  chain = defineChain({
-    id: node.chainId,
-    name: "tensorchain-dev",
-    nativeCurrency: { name: "TEN", symbol: "TEN", decimals: 18 },
-    rpcUrls: { default: { http: [node.rpcUrl] } },
-  });
+  chain = testChain(node.chainId, node.rpcUrl);
   client = createPublicClient({ chain, transport: http(node.rpcUrl, RPC_OPTS), pollingInterval: 50 });
   db = await startTestPglite();
   dataDir = await mkdtemp(path.join(os.tmpdir(), "tc-scheduler-e2e-"));

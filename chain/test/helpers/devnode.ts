@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { defineChain, type Chain } from "viem";
 import { deriveAccounts } from "../../src/crypto/dev-accounts.js";
 import type { DevAccount } from "../../src/crypto/dev-accounts.js";
 import { DEV_CHAIN_ID } from "../../src/genesis/schema.js";
@@ -21,6 +22,16 @@ import { DEV_CHAIN_ID } from "../../src/genesis/schema.js";
  * automatic retry (a retried eth_sendRawTransaction would come back "already known").
  */
 export const RPC_OPTS = { timeout: 60_000, retryCount: 0 } as const;
+
+/** A viem chain for a test node or network: TEN as its currency, `rpcUrl` as its one HTTP endpoint. */
+export function testChain(id: number, rpcUrl: string, name = "tensorchain-dev"): Chain {
+  return defineChain({
+    id,
+    name,
+    nativeCurrency: { name: "TEN", symbol: "TEN", decimals: 18 },
+    rpcUrls: { default: { http: [rpcUrl] } },
+  });
+}
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../bin/tensorchain.js");
 

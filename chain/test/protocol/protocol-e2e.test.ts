@@ -16,7 +16,6 @@ import {
   createPublicClient,
   createWalletClient,
   decodeEventLog,
-  defineChain,
   http,
   hexToBytes,
   keccak256,
@@ -56,7 +55,8 @@ import { splitDividends } from "../../src/protocol/staking.js";
 import { normalizeWeightsU16 } from "../../src/protocol/weights.js";
 import { verifyAccountProof } from "../../src/settlement/light-client.js";
 import { minHeight, startTestNetwork, until, type TestNetwork } from "../bft/helpers.js";
-import { RPC_OPTS } from "../helpers/devnode.js";
+import { RPC_OPTS, testChain } from "../helpers/devnode.js";
+import { MNIST_TASK_SPEC as SPEC } from "../helpers/task-spec.js";
 
 /** The test genesis: devnet parameters with periods of a few blocks. */
 const PARAMS: ProtocolParams = {
@@ -66,15 +66,6 @@ const PARAMS: ProtocolParams = {
   subnetDefaults: { ...DEV_PROTOCOL_PARAMS.subnetDefaults, tempo: 10 },
 };
 const STAKING = PRECOMPILES.staking as Address;
-
-const SPEC = {
-  taskType: 0,
-  metric: "accuracy",
-  inputSignature: "float32[1,784]",
-  outputSignature: "float32[1,10]",
-  datasetHash: keccak256(toHex("mnist-heldout")),
-  datasetURI: "ipfs://mnist-heldout",
-} as const;
 
 interface StakeJson {
   hotkey: Address;
@@ -271,12 +262,7 @@ beforeAll(async () => {
   net = await startTestNetwork(4, 300, { protocol: PARAMS });
   rpcUrl = net.nodes[0]!.rpcUrl;
   await until(async () => (await minHeight(net.nodes)) >= 2, "4 validators to commit 2 blocks");
-  chain = defineChain({
-    id: net.plan.chainId,
-    name: "tensorchain-testnet",
-    nativeCurrency: { name: "TEN", symbol: "TEN", decimals: 18 },
-    rpcUrls: { default: { http: [rpcUrl] } },
-  });
+  chain = testChain(net.plan.chainId, rpcUrl, "tensorchain-testnet");
   client = createPublicClient({ chain, transport: http(rpcUrl, RPC_OPTS), pollingInterval: 50 });
   const acc = deriveAccounts(10).map((a) => privateKeyToAccount(a.privateKey));
   [owner, valCold, valHot, minerCold, miner1, miner2, delegator, outsider] = acc as [
