@@ -4,6 +4,7 @@
 // from the database. Public data, like the chain: no session needed.
 import { getAddress } from "viem";
 import { getPrisma } from "@/lib/db/client";
+import { queueStats } from "@/lib/jobs/queue";
 
 export interface ReceiptRow {
   id: string;
@@ -22,6 +23,10 @@ export interface ValidatorEvaluations {
   receipts: ReceiptRow[];
   /** Jobs run on this validator's behalf, by status. */
   jobs: Record<string, number>;
+  /** Seconds the oldest job ready to run has waited (0 when none waits). */
+  oldestReadySeconds: number;
+  /** Jobs that finished (succeeded, failed or dead) in the last hour: the queue's throughput. */
+  finishedLastHour: number;
 }
 
 const RECEIPTS_SHOWN = 50;
@@ -30,7 +35,7 @@ export async function loadValidatorEvaluations(validator: string): Promise<Valid
   if (!/^0x[0-9a-fA-F]{40}$/.test(validator)) throw new Error("expected a 20-byte hex address");
   const prisma = getPrisma();
   const hotkey = validator.toLowerCase();
-  const [receipts, jobs] = await Promise.all([
+  const [receipts, stats, finishedLastHour] = await Promise.all([
     prisma.evaluationReceipt.findMany({
       where: { validatorHotkey: hotkey },
       orderBy: { createdAt: "desc" },
@@ -48,8 +53,13 @@ export async function loadValidatorEvaluations(validator: string): Promise<Valid
         createdAt: true,
       },
     }),
-    prisma.job.groupBy({ by: ["status"], where: { validatorHotkey: hotkey }, _count: { _all: true } }),
+    queueStats({ validatorHotkey: hotkey }),
+    prisma.job.count({
+      where: { validatorHotkey: hotkey, completedAt: { gte: new Date(Date.now() - 3_600_000) } },
+    }),
   ]);
+  const jobs: Record<string, number> = {};
+  for (const c of stats.counts) jobs[c.status] = (jobs[c.status] ?? 0) + c.count;
   return {
     receipts: receipts.map((r) => ({
       ...r,
@@ -58,6 +68,8 @@ export async function loadValidatorEvaluations(validator: string): Promise<Valid
       blockNumber: r.blockNumber.toString(),
       createdAt: r.createdAt.toISOString(),
     })),
-    jobs: Object.fromEntries(jobs.map((j) => [j.status, j._count._all])),
+    jobs,
+    oldestReadySeconds: Math.max(0, ...Object.values(stats.oldestReadyAgeSeconds)),
+    finishedLastHour,
   };
 }

@@ -413,6 +413,12 @@ function EvaluationReceipts() {
           Jobs for this validator:{" "}
           {jobs.length === 0 ? "none yet" : jobs.map(([status, n]) => `${n} ${status}`).join(", ")}.
         </p>
+        {evals.data && (
+          <p className="portal-note" data-testid="queue-health">
+            Oldest waiting job: {Math.round(evals.data.oldestReadySeconds)} s · finished in the last hour:{" "}
+            {evals.data.finishedLastHour}
+          </p>
+        )}
         <Table
           rowKey={(r) => r.id}
           rows={evals.data?.receipts ?? []}

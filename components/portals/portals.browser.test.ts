@@ -527,6 +527,9 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
     expect(await evals.getByTestId("evaluation-jobs").innerText()).toBe(
       "Jobs for this validator: 1 succeeded.",
     );
+    expect(await evals.getByTestId("queue-health").innerText()).toMatch(
+      /^Oldest waiting job: 0 s · finished in the last hour: 1$/,
+    );
     await wrow.getByText("online").waitFor({ timeout: 120_000 });
     await stopWorkerProcesses(workers);
     await wrow.getByRole("button", { name: "Remove" }).click();

@@ -123,6 +123,7 @@ export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
     child = spawn(
       process.execPath,
       [
+        "--cpu-prof", "--cpu-prof-dir=/tmp/prof7/worker",
         BIN,
         "run",
         "--kinds",
