@@ -4,7 +4,7 @@
 // remembering each signed message for the skew window in the KV.
 import type { PrismaClient } from "@prisma/client";
 import { sha256, stringToBytes } from "viem";
-import { requestMessage, verifyWorkerRequest } from "@tensorchain/worker/auth";
+import { verifyWorkerRequest } from "@tensorchain/worker/auth";
 import type { Kv } from "@/lib/kv/kv";
 import { JobError } from "./errors";
 import type { WorkerIdentity } from "./queue";
@@ -52,9 +52,7 @@ export async function authenticateWorker(
   if (key.revokedAt !== null)
     throw new JobError("UNAUTHORIZED", `worker ${verified.address} was revoked by its validator`);
   // Keyed on the signed message, not the signature bytes, so a malleated signature is still a replay.
-  const digest = sha256(
-    stringToBytes(`${address}\n${requestMessage(request.method, path, verified.timestamp, body)}`),
-  );
+  const digest = sha256(stringToBytes(`${address}\n${verified.message}`));
   const fresh = await deps.kv.setNX(`worker-req:${digest}`, "1", {
     ttlSeconds: Math.ceil((2 * deps.maxSkewMs) / 1000),
   });

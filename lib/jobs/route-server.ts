@@ -48,6 +48,19 @@ const ROUTES: Route[] = [
   },
 ];
 
+// Loaded once per route: an `import()` per request goes through the module loader's hooks each
+// time (tsx's, in tests and benchmarks), costing the server more than many handlers do.
+const loaded = new Map<Route, Promise<RouteModule>>();
+function loadRoute(route: Route): Promise<RouteModule> {
+  let mod = loaded.get(route);
+  if (mod === undefined) {
+    mod = route.load();
+    loaded.set(route, mod);
+    mod.catch(() => loaded.delete(route));
+  }
+  return mod;
+}
+
 export interface RouteServer {
   url: string;
   close(): Promise<void>;
@@ -67,7 +80,7 @@ export async function startRouteServer(): Promise<RouteServer> {
     const u = new URL(req.url ?? "/", url);
     const route = ROUTES.find((r) => r.pattern.test(u.pathname));
     const method = (req.method ?? "GET") as keyof RouteModule;
-    const handler = route && (await route.load())[method];
+    const handler = route && (await loadRoute(route))[method];
     if (!route || !handler) {
       res.writeHead(route ? 405 : 404).end();
       return;

@@ -23,13 +23,13 @@ import {
   hashTypedData,
   isAddress,
   keccak256,
-  recoverTypedDataAddress,
   zeroHash,
   type Address,
   type Hex,
   type LocalAccount,
 } from "viem";
 import { WorkerError } from "./errors.js";
+import { recoverHashSigner } from "./recover.js";
 import { hash32Schema, ALL_METRICS, type Metric } from "./task-spec.js";
 
 export const SCORE_SCALE = 100; // basis points per score point
@@ -191,13 +191,13 @@ export async function signReceipt(
 
 /** The address that signed a receipt. */
 export async function recoverReceiptSigner(signed: SignedReceipt): Promise<Address> {
-  return recoverTypedDataAddress({
+  const digest = hashTypedData({
     domain: RECEIPT_DOMAIN,
     types: RECEIPT_TYPES,
     primaryType: "EvaluationReceipt",
     message: typedMessage(signed.receipt),
-    signature: signed.signature,
   });
+  return recoverHashSigner(digest, signed.signature);
 }
 
 /** Validates the shape and checks the signature is the named worker's; throws RECEIPT_INVALID. */

@@ -294,9 +294,14 @@ export class Worker {
             if (quarter(done) > quarter(held.progress?.done ?? 0)) log.info("job progress", { done, total });
             held.progress = { done, total };
           },
+          onInferenceDone: computed,
         };
         const result = await this.execute(ctx, job);
         computed();
+        // Let the slot hand its next job to the session first: serializing and signing a result
+        // with thousands of per-item scores takes milliseconds that would otherwise sit between
+        // two inferences.
+        await new Promise((r) => setImmediate(r));
         if (entry.released || controller.signal.aborted) return;
         // Heartbeats go on until the server has the result: the lease must outlive the upload.
         await this.completeWithRetry(job.id, result);

@@ -85,6 +85,31 @@ describe("evaluate job", () => {
     expect(r.receipt.receipt.improvement).toBe(r.scoreBps - 4000);
   });
 
+  it("tells the worker when its last inference is over, before the result is ready", async () => {
+    const calls: string[] = [];
+    const onInferenceDone = () => calls.push("inference done");
+    const own = runEvaluateJob({ ...env.ctx, onInferenceDone }, "job-signal", payload(hashes.good!));
+    expect((await own).scoreBps).toBeGreaterThan(0);
+    expect(calls).toEqual(["inference done"]);
+    // Measuring the parent here: only the parent's inference (the last one) signals.
+    calls.length = 0;
+    const progress: number[] = [];
+    const r = await runEvaluateJob(
+      {
+        ...env.ctx,
+        onInferenceDone,
+        onProgress: (done) => {
+          if (calls.length > 0) progress.push(done);
+        },
+      },
+      "job-parent-signal",
+      payload(hashes.good!, { parentModelHash: hashes.random! }),
+    );
+    expect(calls).toEqual(["inference done"]);
+    expect(progress).toEqual([]); // no batch ran after the signal
+    expect(r.receipt.receipt.parentScore).toBeDefined();
+  });
+
   const failures: [string, RegExp][] = [
     ["bytes", /cannot be loaded.*protobuf parsing failed/],
     ["graph", /cannot be loaded/],

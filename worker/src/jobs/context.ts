@@ -18,4 +18,9 @@ export interface JobContext {
   /** Aborted when the job's lease is lost or the worker stops hard. */
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Called once the job's last inference is over: the slot may start its next job on the session
+   * while this one scores its outputs, signs its receipt and completes.
+   */
+  onInferenceDone?: () => void;
 }

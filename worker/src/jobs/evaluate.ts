@@ -67,6 +67,11 @@ export async function scoreModel(
         },
       },
     );
+    if (ctx.onInferenceDone) {
+      ctx.onInferenceDone();
+      // Scoring waits for the next job to reach the session.
+      await new Promise((r) => setImmediate(r));
+    }
     return { evaluation: evaluateOutputs(spec, ds, outputs[primary]!), provider: session.provider };
   } finally {
     lease.release();
@@ -85,7 +90,17 @@ export async function runEvaluateJob(
   let outcome: EvaluateOutcome | undefined;
   let reason: string | undefined;
   try {
-    outcome = await scoreModel(ctx, spec, ds, payload.modelHash, { modelUri: payload.modelUri });
+    // When the parent model is measured here, its inference is the job's last one.
+    const parentRun = payload.parentModelHash !== undefined && payload.parentScoreBps === undefined;
+    outcome = await scoreModel(
+      parentRun ? { ...ctx, onInferenceDone: undefined } : ctx,
+      spec,
+      ds,
+      payload.modelHash,
+      {
+        modelUri: payload.modelUri,
+      },
+    );
   } catch (err) {
     if (!isModelFault(err)) throw err;
     reason = errorReason(err);
