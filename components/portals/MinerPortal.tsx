@@ -2,11 +2,14 @@
 // /miner: pick a subnet, see its live registration burn, register a hotkey, publish a model
 // (upload → content-addressed store → publishModel) or serve an endpoint, and follow every UID
 // the connected wallet holds.
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { zeroHash, type Hex } from "viem";
 import { useAccount, useBlockNumber, useReadContract, useReadContracts } from "wagmi";
 import { metagraphPrecompile, neuronsPrecompile, subnetsPrecompile } from "@/contracts/system-contracts";
+import { loadUidHistory } from "@/app/miner/actions";
+import { TimeSeriesChart } from "@/components/explorer/charts/TimeSeriesChart";
 import { Badge } from "@/components/ui/Badge";
 import { Button } from "@/components/ui/Button";
 import { Card } from "@/components/ui/Card";
@@ -257,6 +260,40 @@ function MyNeurons() {
           },
         ]}
       />
+      {rows.map((r) => (
+        <UidHistory key={`${r.netuid}:${r.n.uid}`} netuid={r.netuid} uid={r.n.uid} />
+      ))}
     </Card>
+  );
+}
+
+/** Incentive and emission per epoch of one UID, from the indexer's metagraph snapshots. */
+function UidHistory({ netuid, uid }: { netuid: number; uid: number }) {
+  const history = useQuery({
+    queryKey: ["uid-history", netuid, uid],
+    refetchInterval: 30_000,
+    queryFn: () => loadUidHistory(netuid, uid),
+  });
+  const points = history.data ?? [];
+  return (
+    <div className="portal-form" data-testid={`uid-history-${netuid}-${uid}`}>
+      <h3>
+        Subnet {netuid} · UID {uid}: history
+      </h3>
+      {history.error && <p className="portal-note">{history.error.message}</p>}
+      <TimeSeriesChart
+        testId={`uid-incentive-${netuid}-${uid}`}
+        yLabel="Incentive"
+        height={180}
+        data={points.map((p) => ({ x: p.block, y: p.incentive }))}
+      />
+      <TimeSeriesChart
+        testId={`uid-emission-${netuid}-${uid}`}
+        yLabel="Emission"
+        unit="TEN"
+        height={180}
+        data={points.map((p) => ({ x: p.block, y: p.emissionTen }))}
+      />
+    </div>
   );
 }

@@ -425,6 +425,42 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
     expect(await row.getByRole("link", { name: "charts" }).getAttribute("href")).toBe(
       `/subnets/${netuid}/neurons/${uid}`,
     );
+    // The UID's history charts read the indexer's metagraph snapshots: write two epochs of this
+    // UID the way the indexer does, and both lines draw in the portal.
+    await db.prisma.subnet.upsert({
+      where: { netuid },
+      create: { netuid, owner: wallet.address.toLowerCase(), registeredAt: 0n, hyperparams: {}, updatedAtBlock: 0n },
+      update: {},
+    });
+    for (const [i, blockNumber] of [10n, 20n].entries()) {
+      const snap = await db.prisma.metagraphSnapshot.create({
+        data: { netuid, blockNumber, epoch: BigInt(i + 1), neuronCount: 1, totalStake: "0", emission: "1000" },
+      });
+      await db.prisma.neuronEpoch.create({
+        data: {
+          snapshotId: snap.id,
+          netuid,
+          uid,
+          blockNumber,
+          hotkey: wallet.address.toLowerCase(),
+          stake: "0",
+          rank: 0.5,
+          trust: 1,
+          validatorTrust: 0,
+          consensus: 0.5,
+          incentive: 0.25 * (i + 1),
+          dividends: 0,
+          emission: (10n ** 17n * BigInt(i + 1)).toString(),
+          active: true,
+          validatorPermit: false,
+        },
+      });
+    }
+    for (const chart of ["uid-incentive", "uid-emission"])
+      await mine
+        .locator(`[data-testid="${chart}-${netuid}-${uid}"] svg path.recharts-line-curve[d^="M"]`)
+        .first()
+        .waitFor({ state: "attached", timeout: 120_000 });
     await page.screenshot({ path: path.join(SCREENSHOTS, "portal-miner-flow.png"), fullPage: true });
   }, 600_000);
 
