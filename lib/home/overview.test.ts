@@ -16,7 +16,9 @@ describe("home overview", () => {
 
   beforeAll(async () => {
     [node, empty, seeded] = await Promise.all([
-      startDevNode({ blockTimeMs: 250, startTimeoutMs: 180_000 }),
+      // 1 s blocks: the home page shows the latest 10 blocks, so the transaction sent below stays
+      // in that window for ~10 s even when a loaded machine delays the read.
+      startDevNode({ blockTimeMs: 1_000, startTimeoutMs: 180_000 }),
       startTestPglite(2),
       startTestPglite(2),
     ]);
@@ -47,6 +49,8 @@ describe("home overview", () => {
     const chain = tensorchainChain({ id: node.chainId, name: "dev", rpcUrl: node.rpcUrl });
     const wallet = createWalletClient({ account, chain, transport: http(node.rpcUrl, RPC_OPTS) });
     const client = clientOf(node.rpcUrl);
+    // A full window of 10 blocks exists before the transaction goes in.
+    while ((await client.getBlockNumber()) < 10n) await new Promise((r) => setTimeout(r, 200));
     const hash = await wallet.sendTransaction({
       to: node.accounts[2]!.address as `0x${string}`,
       value: parseEther("1.5"),
