@@ -6,8 +6,8 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { zeroHash, type Hex } from "viem";
-import { useAccount, useBlockNumber, useReadContract, useReadContracts } from "wagmi";
-import { metagraphPrecompile, neuronsPrecompile, subnetsPrecompile } from "@/contracts/system-contracts";
+import { useAccount, useReadContract, useReadContracts } from "wagmi";
+import { neuronsPrecompile, subnetsPrecompile } from "@/contracts/system-contracts";
 import { loadUidHistory } from "@/app/miner/actions";
 import { TimeSeriesChart } from "@/components/explorer/charts/TimeSeriesChart";
 import { Badge } from "@/components/ui/Badge";
@@ -20,7 +20,7 @@ import { TxStatus } from "@/components/wallet/TxStatus";
 import { useContractWrite } from "@/components/wallet/useContractWrite";
 import { formatTen } from "@/lib/explorer/format";
 import { parseAddressInput, parseEndpoint } from "@/lib/wallet/amounts";
-import { BlobUpload, ReadError, RequireWallet, SubnetSelect, type UploadedBlob } from "./common";
+import { BlobUpload, ReadError, RequireWallet, SubnetSelect, useMyNeurons, type UploadedBlob } from "./common";
 import { u16Percent } from "./format";
 
 export function MinerPortal() {
@@ -165,35 +165,7 @@ function ServeAxonCard({ netuid }: { netuid: number }) {
 
 /** Every UID the connected address holds, across subnets, with its live figures. */
 function MyNeurons() {
-  const { address } = useAccount();
-  const block = useBlockNumber({ watch: true });
-  const netuids = useReadContract({ ...subnetsPrecompile, functionName: "getNetuids" });
-  const list = netuids.data ? [...netuids.data] : [];
-  const registered = useReadContracts({
-    contracts: list.map((n) => ({
-      ...metagraphPrecompile,
-      functionName: "isRegistered" as const,
-      args: [n, address!] as const,
-    })),
-    query: { enabled: address !== undefined && list.length > 0 },
-  });
-  const mine = list.filter((_, i) => registered.data?.[i]?.result === true);
-  const uids = useReadContracts({
-    contracts: mine.map((n) => ({
-      ...metagraphPrecompile,
-      functionName: "getUid" as const,
-      args: [n, address!] as const,
-    })),
-    query: { enabled: mine.length > 0 },
-  });
-  const neurons = useReadContracts({
-    contracts: mine.map((n, i) => ({
-      ...metagraphPrecompile,
-      functionName: "getNeuron" as const,
-      args: [n, Number(uids.data?.[i]?.result ?? 0)] as const,
-    })),
-    query: { enabled: uids.data !== undefined, refetchInterval: 10_000 },
-  });
+  const { block, netuids, mine, neurons } = useMyNeurons();
   const hyper = useReadContracts({
     contracts: mine.map((n) => ({
       ...subnetsPrecompile,

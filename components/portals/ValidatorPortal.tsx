@@ -5,13 +5,8 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { zeroHash, type Address } from "viem";
-import { useAccount, useBlockNumber, useReadContract, useReadContracts, useSignMessage } from "wagmi";
-import {
-  metagraphPrecompile,
-  neuronsPrecompile,
-  stakingPrecompile,
-  subnetsPrecompile,
-} from "@/contracts/system-contracts";
+import { useAccount, useReadContract, useReadContracts, useSignMessage } from "wagmi";
+import { neuronsPrecompile, stakingPrecompile } from "@/contracts/system-contracts";
 import { Badge } from "@/components/ui/Badge";
 import { Button } from "@/components/ui/Button";
 import { Card } from "@/components/ui/Card";
@@ -25,7 +20,7 @@ import { loadValidatorEvaluations } from "@/app/validator/actions";
 import { workerKeyMessage } from "@/lib/jobs/worker-keys";
 import { parseAddressInput, parseConsensusKey } from "@/lib/wallet/amounts";
 import { describeWalletError } from "@/lib/wallet/errors";
-import { ReadError, RequireWallet } from "./common";
+import { ReadError, RequireWallet, useMyNeurons } from "./common";
 import { u16Percent } from "./format";
 
 const U16_MAX = 65535;
@@ -186,35 +181,7 @@ function TakeCard() {
 }
 
 function SubnetStanding() {
-  const { address } = useAccount();
-  const block = useBlockNumber({ watch: true });
-  const netuids = useReadContract({ ...subnetsPrecompile, functionName: "getNetuids" });
-  const list = netuids.data ? [...netuids.data] : [];
-  const reg = useReadContracts({
-    contracts: list.map((n) => ({
-      ...metagraphPrecompile,
-      functionName: "isRegistered" as const,
-      args: [n, address!] as const,
-    })),
-    query: { enabled: address !== undefined && list.length > 0 },
-  });
-  const mine = list.filter((_, i) => reg.data?.[i]?.result === true);
-  const uids = useReadContracts({
-    contracts: mine.map((n) => ({
-      ...metagraphPrecompile,
-      functionName: "getUid" as const,
-      args: [n, address!] as const,
-    })),
-    query: { enabled: mine.length > 0 },
-  });
-  const neurons = useReadContracts({
-    contracts: mine.map((n, i) => ({
-      ...metagraphPrecompile,
-      functionName: "getNeuron" as const,
-      args: [n, Number(uids.data?.[i]?.result ?? 0)] as const,
-    })),
-    query: { enabled: uids.data !== undefined, refetchInterval: 10_000 },
-  });
+  const { address, block, netuids, mine, neurons } = useMyNeurons();
   const commits = useReadContracts({
     contracts: mine.map((n) => ({
       ...neuronsPrecompile,

@@ -2,8 +2,8 @@
 // Pieces every portal uses: the wallet gate, the subnet picker, read-error display and the
 // SIWE upload of a file into the blob store.
 import { useId, useState, type ReactNode } from "react";
-import { useAccount, useReadContract } from "wagmi";
-import { subnetsPrecompile } from "@/contracts/system-contracts";
+import { useAccount, useBlockNumber, useReadContract, useReadContracts } from "wagmi";
+import { metagraphPrecompile, subnetsPrecompile } from "@/contracts/system-contracts";
 import { Badge } from "@/components/ui/Badge";
 import { Button } from "@/components/ui/Button";
 import { useSiwe } from "@/components/wallet/useSiwe";
@@ -188,4 +188,38 @@ export function BlobUpload({
       )}
     </div>
   );
+}
+
+/** The subnets where the connected address holds a UID, with each UID's live neuron record. */
+export function useMyNeurons() {
+  const { address } = useAccount();
+  const block = useBlockNumber({ watch: true });
+  const netuids = useReadContract({ ...subnetsPrecompile, functionName: "getNetuids" });
+  const list = netuids.data ? [...netuids.data] : [];
+  const registered = useReadContracts({
+    contracts: list.map((n) => ({
+      ...metagraphPrecompile,
+      functionName: "isRegistered" as const,
+      args: [n, address!] as const,
+    })),
+    query: { enabled: address !== undefined && list.length > 0 },
+  });
+  const mine = list.filter((_, i) => registered.data?.[i]?.result === true);
+  const uids = useReadContracts({
+    contracts: mine.map((n) => ({
+      ...metagraphPrecompile,
+      functionName: "getUid" as const,
+      args: [n, address!] as const,
+    })),
+    query: { enabled: mine.length > 0 },
+  });
+  const neurons = useReadContracts({
+    contracts: mine.map((n, i) => ({
+      ...metagraphPrecompile,
+      functionName: "getNeuron" as const,
+      args: [n, Number(uids.data?.[i]?.result ?? 0)] as const,
+    })),
+    query: { enabled: uids.data !== undefined, refetchInterval: 10_000 },
+  });
+  return { address, block, netuids, mine, neurons };
 }
