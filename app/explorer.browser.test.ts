@@ -8,8 +8,10 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SCREENSHOTS, hasChromium, launchChromium, startNextDev, type NextDev } from "../lib/test/browser";
-import { startDevNode, type DevNode } from "../chain/test/helpers/devnode";
+import { createPublicClient, http } from "viem";
+import { RPC_OPTS, startDevNode, type DevNode } from "../chain/test/helpers/devnode";
 import { createPrisma } from "../lib/db/client";
+import { formatTen } from "../lib/explorer/format";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "../lib/db/embedded";
 import { migrate } from "../lib/db/migrate";
 import { indexNewBlocks } from "../lib/indexer/index-blocks";
@@ -26,7 +28,8 @@ describe.skipIf(!hasChromium)("explorer pages in Chromium", () => {
 
   beforeAll(async () => {
     [node, db] = await Promise.all([
-      startDevNode({ blockTimeMs: 200, startTimeoutMs: 150_000 }),
+      // Under BFT consensus, so blocks have the commit certificates the light client checks.
+      startDevNode({ blockTimeMs: 200, startTimeoutMs: 150_000, bft: true }),
       startEmbeddedDatabase({ dataDir: null, port: 0 }),
     ]);
     await migrate(db.url);
@@ -94,6 +97,12 @@ describe.skipIf(!hasChromium)("explorer pages in Chromium", () => {
       expect((await page.getByTestId("block-number").innerText()).replace(/,/g, "")).toBe(
         String(activity.registeredAt),
       );
+      // The light client, run by the page in this browser against the node's RPC.
+      await page.getByTestId("lc-verify-block").click();
+      await page.locator('[data-testid="lc-verdict"][data-result="pass"]').waitFor();
+      expect(await page.getByTestId("lc-signers").innerText()).toBe("1 of 1 validators");
+      expect(await page.getByTestId("lc-power").innerText()).toContain("100.00%");
+      expect(await page.getByTestId("lc-hash").innerText()).toContain("(matches this page)");
     });
     await visit(`/tx/${activity.registerNetworkTx}`, "tx", async (page) => {
       expect(await page.getByTestId("tx-status").innerText()).toMatch(/success/i);
@@ -103,7 +112,44 @@ describe.skipIf(!hasChromium)("explorer pages in Chromium", () => {
     await visit(`/address/${activity.owner}`, "address", async (page) => {
       expect((await page.getByTestId("address").innerText()).toLowerCase()).toContain(activity.owner);
       expect(await page.content()).toContain(`/tx/${activity.registerNetworkTx}`);
+      await page.getByTestId("lc-verify-account").click();
+      await page.locator('[data-testid="lc-verdict"][data-result="pass"]').waitFor();
+      const at = (await page.getByTestId("lc-block").innerText()).replace(/,/g, "");
+      const chain = createPublicClient({ transport: http(node.rpcUrl, RPC_OPTS) });
+      const balance = await chain.getBalance({ address: activity.owner, blockNumber: BigInt(at) });
+      expect(await page.getByTestId("lc-balance").innerText()).toBe(formatTen(balance));
     });
+  }, 1_800_000);
+
+  it("the light client rejects a block whose fields the node misreports", async () => {
+    const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
+    page.setDefaultNavigationTimeout(600_000);
+    page.setDefaultTimeout(120_000);
+    // The real node's answer with one header field changed on its way to the page.
+    const rpcOrigin = new URL(node.rpcUrl).origin;
+    await page.route(
+      (url) => url.origin === rpcOrigin,
+      async (route) => {
+        const body =
+          route.request().method() === "POST" ? (route.request().postDataJSON() as { method?: string }) : {};
+        if (body.method !== "eth_getBlockByNumber") return route.continue();
+        const response = await route.fetch();
+        const json = (await response.json()) as { result: { gasUsed: string } };
+        json.result.gasUsed = `0x${(BigInt(json.result.gasUsed) + 1n).toString(16)}`;
+        await route.fulfill({ response, json });
+      },
+    );
+    await page.goto(`${appUrl}/blocks/${activity.registeredAt}`, { waitUntil: "domcontentloaded" });
+    await page.getByTestId("lc-verify-block").click();
+    await page.locator('[data-testid="lc-verdict"][data-result="fail"]').waitFor();
+    expect(await page.getByTestId("lc-reason").innerText()).toContain(
+      "certificate is for a different block hash",
+    );
+    await page.screenshot({
+      path: path.join(SCREENSHOTS, "explorer-block-light-client-fail.png"),
+      fullPage: true,
+    });
+    await page.close();
   }, 1_800_000);
 
   it("validators, subnets, subnet, neuron and charts pages; search finds a neuron by netuid/uid", async () => {

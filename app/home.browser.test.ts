@@ -2,11 +2,9 @@
 // port and headless Chromium (Debian's package, driven by playwright-core). The page must show
 // the node's current height, the health route must report both dependencies up, and when the
 // node goes away the page must say so. Screenshots land in screenshots/ for review.
-import { mkdirSync } from "node:fs";
 import path from "node:path";
-import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SCREENSHOTS, hasChromium, launchChromium, startNextDev, type NextDev } from "../lib/test/browser";
+import { SCREENSHOTS, hasChromium, startBrowserApp, type BrowserApp } from "../lib/test/browser";
 import { startDevNode, type DevNode } from "../chain/test/helpers/devnode";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "../lib/db/embedded";
 
@@ -22,8 +20,7 @@ async function blockNumber(rpcUrl: string): Promise<number> {
 describe.skipIf(!hasChromium)("home page in Chromium", () => {
   let node: DevNode;
   let db: EmbeddedDatabase;
-  let next: NextDev | undefined;
-  let browser: Browser | undefined;
+  let harness: BrowserApp | undefined;
   let appUrl: string;
 
   beforeAll(async () => {
@@ -31,27 +28,21 @@ describe.skipIf(!hasChromium)("home page in Chromium", () => {
       startDevNode({ blockTimeMs: 500 }),
       startEmbeddedDatabase({ dataDir: null, port: 0 }),
     ]);
-    next = await startNextDev({
+    harness = await startBrowserApp({
       name: "browser-test-home",
       readyPath: "/",
       env: { CHAIN_RPC_URL: node.rpcUrl, DATABASE_URL: db.url },
     });
-    appUrl = next.url;
-    browser = await launchChromium();
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    appUrl = harness.app.url;
   }, 420_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await next?.stop();
+    await harness?.stop();
     await Promise.all([node?.stop(), db?.stop()]);
   });
 
   it("shows the node's current height and hash, and the health route reports both dependencies up", async () => {
-    const page = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
-    // next dev compiles a route on its first request: slow on a loaded 2-core machine.
-    page.setDefaultNavigationTimeout(240_000);
-    page.setDefaultTimeout(120_000);
+    const page = await harness!.newPage({ viewport: { width: 1280, height: 800 } });
     const before = await blockNumber(node.rpcUrl);
     await page.goto(appUrl, { waitUntil: "domcontentloaded" });
     const shown = Number((await page.getByTestId("chain-height").innerText()).replace(/,/g, ""));
@@ -74,10 +65,7 @@ describe.skipIf(!hasChromium)("home page in Chromium", () => {
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
     await page.screenshot({ path: path.join(SCREENSHOTS, `home-${theme}.png`), fullPage: true });
 
-    const mobile = await browser!.newPage({ viewport: { width: 390, height: 844 } });
-    // next dev compiles a route on its first request: slow on a loaded 2-core machine.
-    mobile.setDefaultNavigationTimeout(240_000);
-    mobile.setDefaultTimeout(120_000);
+    const mobile = await harness!.newPage({ viewport: { width: 390, height: 844 } });
     await mobile.goto(appUrl, { waitUntil: "domcontentloaded" });
     await expect(
       mobile.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Faucet" }).count(),
@@ -94,10 +82,7 @@ describe.skipIf(!hasChromium)("home page in Chromium", () => {
 
   it("says the node is unreachable, naming its URL, when the node is down", async () => {
     await node.kill9();
-    const page = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
-    // next dev compiles a route on its first request: slow on a loaded 2-core machine.
-    page.setDefaultNavigationTimeout(240_000);
-    page.setDefaultTimeout(120_000);
+    const page = await harness!.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(appUrl, { waitUntil: "domcontentloaded" });
     const alert = page.getByTestId("node-unreachable");
     expect(await alert.innerText()).toContain(`Node unreachable at ${node.rpcUrl}`);

@@ -102,12 +102,15 @@ const envSchema = z.object({
 
   // Browser wallets (the portals): the RPC URL and explorer URL wallets are given
   // (wallet_addEthereumChain; CHAIN_RPC_URL and APP_URL when unset: the server's RPC URL is
-  // often private), and the WalletConnect Cloud project id (WalletConnect only when set).
+  // often private), the WalletConnect Cloud project id (WalletConnect only when set) and the
+  // relay the dApp's WalletConnect client talks to (WalletConnect's own when unset; a
+  // self-hosted one must speak the relay's JSON-RPC, irn_*).
   PUBLIC_CHAIN_RPC_URL: opt(httpUrl),
   PUBLIC_EXPLORER_URL: opt(httpUrl),
   NEXT_PUBLIC_WALLETCONNECT_PROJECT_ID: opt(
     z.string().regex(/^[0-9a-f]{32}$/, "expected a 32-hex-digit WalletConnect Cloud project id"),
   ),
+  NEXT_PUBLIC_WALLETCONNECT_RELAY_URL: opt(wsUrl),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -151,6 +154,7 @@ export interface AppConfig {
     publicRpcUrl: string | undefined;
     explorerUrl: string | undefined;
     walletConnectProjectId: string | undefined;
+    walletConnectRelayUrl: string | undefined;
   };
 }
 
@@ -227,6 +231,7 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
       publicRpcUrl: e.PUBLIC_CHAIN_RPC_URL,
       explorerUrl: e.PUBLIC_EXPLORER_URL,
       walletConnectProjectId: e.NEXT_PUBLIC_WALLETCONNECT_PROJECT_ID,
+      walletConnectRelayUrl: e.NEXT_PUBLIC_WALLETCONNECT_RELAY_URL,
     },
   };
 }

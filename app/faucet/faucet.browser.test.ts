@@ -3,12 +3,10 @@
 // playwright-core), as in app/home.browser.test.ts. The faucet claim goes all the way: the
 // proof of work is solved in the page's Web Worker, the claim is queued, sent and confirmed on
 // the node, and the page links the transaction. Screenshots land in screenshots/ for review.
-import { mkdirSync } from "node:fs";
 import path from "node:path";
-import type { Browser } from "playwright-core";
 import { createPublicClient, http } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SCREENSHOTS, hasChromium, launchChromium, startNextDev, type NextDev } from "../../lib/test/browser";
+import { SCREENSHOTS, hasChromium, startBrowserApp, type BrowserApp } from "../../lib/test/browser";
 import { RPC_OPTS, startDevNode, type DevNode } from "../../chain/test/helpers/devnode";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "../../lib/db/embedded";
 import { migrate } from "../../lib/db/migrate";
@@ -16,8 +14,7 @@ import { migrate } from "../../lib/db/migrate";
 describe.skipIf(!hasChromium)("faucet, home and network pages in Chromium", () => {
   let node: DevNode;
   let db: EmbeddedDatabase;
-  let next: NextDev | undefined;
-  let browser: Browser | undefined;
+  let harness: BrowserApp | undefined;
   let appUrl: string;
 
   beforeAll(async () => {
@@ -26,7 +23,7 @@ describe.skipIf(!hasChromium)("faucet, home and network pages in Chromium", () =
       startEmbeddedDatabase({ dataDir: null, port: 0 }),
     ]);
     await migrate(db.url);
-    next = await startNextDev({
+    harness = await startBrowserApp({
       name: "browser-test-faucet",
       readyPath: "/faucet",
       env: {
@@ -36,22 +33,17 @@ describe.skipIf(!hasChromium)("faucet, home and network pages in Chromium", () =
         FAUCET_POW_DIFFICULTY: "10",
       },
     });
-    appUrl = next.url;
-    browser = await launchChromium();
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    appUrl = harness.app.url;
   }, 420_000);
 
   /** A page whose first navigation may wait for `next dev` to compile the route on a loaded machine. */
   async function openPage() {
-    const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
-    page.setDefaultNavigationTimeout(240_000);
-    page.setDefaultTimeout(120_000);
+    const page = await harness!.newPage({ viewport: { width: 1280, height: 900 } });
     return page;
   }
 
   afterAll(async () => {
-    await browser?.close();
-    await next?.stop();
+    await harness?.stop();
     await Promise.all([node?.stop(), db?.stop()]);
   });
 

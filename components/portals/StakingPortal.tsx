@@ -17,7 +17,7 @@ import { Badge } from "@/components/ui/Badge";
 import { Button } from "@/components/ui/Button";
 import { Card } from "@/components/ui/Card";
 import { Input } from "@/components/ui/Input";
-import { Table } from "@/components/ui/Table";
+import { Table, type Column } from "@/components/ui/Table";
 import { TxStatus } from "@/components/wallet/TxStatus";
 import { useContractWrite } from "@/components/wallet/useContractWrite";
 import { formatTen, shortHash } from "@/lib/explorer/format";
@@ -189,6 +189,16 @@ function StakeCard({ hotkey, setHotkey }: { hotkey: string; setHotkey: (h: strin
   const tx = useContractWrite();
   const hk = parseAddressInput(hotkey);
   const amt = parseTenAmount(amount);
+  const ready = hk.ok && amt.ok && !tx.busy;
+  // addStake pays the amount in; removeStake names it and starts its unbonding.
+  const send = (functionName: "addStake" | "removeStake") => {
+    if (!hk.ok || !amt.ok) return;
+    void tx.write(
+      functionName === "addStake"
+        ? { ...stakingPrecompile, functionName, args: [hk.value], value: amt.value }
+        : { ...stakingPrecompile, functionName, args: [hk.value, amt.value] },
+    );
+  };
   return (
     <Card title="Stake or unstake">
       <div className="portal-form">
@@ -207,34 +217,10 @@ function StakeCard({ hotkey, setHotkey }: { hotkey: string; setHotkey: (h: strin
           {...(amount !== "" && !amt.ok ? { error: amt.error } : {})}
         />
         <div className="portal-row">
-          <Button
-            disabled={!hk.ok || !amt.ok || tx.busy}
-            onClick={() =>
-              hk.ok &&
-              amt.ok &&
-              void tx.write({
-                ...stakingPrecompile,
-                functionName: "addStake",
-                args: [hk.value],
-                value: amt.value,
-              })
-            }
-          >
+          <Button disabled={!ready} onClick={() => send("addStake")}>
             Stake
           </Button>
-          <Button
-            variant="secondary"
-            disabled={!hk.ok || !amt.ok || tx.busy}
-            onClick={() =>
-              hk.ok &&
-              amt.ok &&
-              void tx.write({
-                ...stakingPrecompile,
-                functionName: "removeStake",
-                args: [hk.value, amt.value],
-              })
-            }
-          >
+          <Button variant="secondary" disabled={!ready} onClick={() => send("removeStake")}>
             Unstake
           </Button>
         </div>
@@ -242,6 +228,17 @@ function StakeCard({ hotkey, setHotkey }: { hotkey: string; setHotkey: (h: strin
       </div>
     </Card>
   );
+}
+
+/** A hotkey and an amount of TEN: the first columns of the stake and unbonding tables. */
+function hotkeyAmountColumns<T extends { hotkey: Address; amount: bigint }>(
+  hotkeyHeader: string,
+  amountHeader: string,
+): Column<T>[] {
+  return [
+    { key: "hotkey", header: hotkeyHeader, mono: true, render: (r) => shortHash(r.hotkey) },
+    { key: "amount", header: amountHeader, align: "right", mono: true, render: (r) => formatTen(r.amount) },
+  ];
 }
 
 function PositionsCard() {
@@ -271,16 +268,7 @@ function PositionsCard() {
           rowKey={(p) => p.hotkey}
           rows={[...(positions.data ?? [])]}
           empty="No stake yet."
-          columns={[
-            { key: "hotkey", header: "Hotkey", mono: true, render: (p) => shortHash(p.hotkey) },
-            {
-              key: "amount",
-              header: "Stake",
-              align: "right",
-              mono: true,
-              render: (p) => formatTen(p.amount),
-            },
-          ]}
+          columns={hotkeyAmountColumns("Hotkey", "Stake")}
         />
         <h3>Unbonding</h3>
         <Table
@@ -288,14 +276,7 @@ function PositionsCard() {
           rows={[...(unbonding.data ?? [])]}
           empty="Nothing unbonding."
           columns={[
-            { key: "hotkey", header: "From", mono: true, render: (u) => shortHash(u.hotkey) },
-            {
-              key: "amount",
-              header: "Amount",
-              align: "right",
-              mono: true,
-              render: (u) => formatTen(u.amount),
-            },
+            ...hotkeyAmountColumns<NonNullable<typeof unbonding.data>[number]>("From", "Amount"),
             {
               key: "release",
               header: "Releases",

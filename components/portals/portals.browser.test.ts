@@ -7,16 +7,17 @@
 // hashed, an oversize upload refused) and its hyperparameters are set within their bounds; the
 // wallet registers on it as a miner, publishes an uploaded ONNX model and serves an endpoint
 // (after rejecting the first signature); it stakes on itself, registers as a chain validator
-// with a consensus key, sets its take, gets a validator permit and adds a worker key, whose
-// real worker process evaluates the miner's model into a signed receipt the portal lists, then
-// removes the key; a delegation is unstaked, unbonds and is claimed, with its rewards history.
+// with a consensus key, sets its take, gets a validator permit (which the indexer records from
+// the chain's metagraph) and adds a worker key, whose real worker process evaluates the miner's
+// model into a signed receipt the portal lists, then removes the key; a delegation is unstaked,
+// unbonds and is claimed, with its rewards history.
 // One dev node, one next dev server, one database and one browser page for the whole file.
 // Screenshots land in screenshots/.
 import type { ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Browser, Locator, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { createPublicClient, http, numberToHex, parseEther, parseEventLogs, sha256, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -24,71 +25,30 @@ import { encodeDataset } from "../../worker/src/dataset";
 import * as fx from "../../worker/test/fixtures/models";
 import { RPC_OPTS, startDevNode, type DevNode } from "@/chain/test/helpers/devnode";
 import { metagraphPrecompile, stakingPrecompile, subnetsPrecompile } from "@/contracts/system-contracts";
+import { indexNewBlocks } from "@/lib/indexer/index-blocks";
+import { createIndexerClient } from "@/lib/indexer/rpc";
 import { startTestPglite, type TestDatabase } from "@/lib/indexer/test-db";
 import { JobQueue } from "@/lib/jobs/queue";
-import { seedIndexedValidator, startWorkerProcess, stopWorkerProcesses } from "@/lib/jobs/test-support";
+import { startWorkerProcess, stopWorkerProcesses } from "@/lib/jobs/test-support";
 import { formatTen, shortHash } from "@/lib/explorer/format";
-import { hasChromium, launchChromium, SCREENSHOTS, startNextDev, type NextDev } from "@/lib/test/browser";
+import {
+  card,
+  confirmed,
+  hasChromium,
+  hydrated,
+  open,
+  SCREENSHOTS,
+  startBrowserApp,
+  write,
+  type BrowserApp,
+  type NextDev,
+} from "@/lib/test/browser";
 import { installTestWallet, TEST_WALLET_NAME, type TestWallet } from "@/lib/test/test-wallet";
 
 const WRONG_CHAIN = 1;
 /** The blob store's limit in this test: the data set and the model fit, OVERSIZE does not. */
 const BLOB_MAX_BYTES = 256 * 1024;
 const OVERSIZE = BLOB_MAX_BYTES + 1;
-
-/** Waits until React has hydrated the header's wallet control (a click before that is lost). */
-async function hydrated(page: Page): Promise<void> {
-  await page.locator(".wallet[data-hydrated]").waitFor();
-}
-
-async function open(page: Page, url: string): Promise<void> {
-  await page.goto(url, { waitUntil: "domcontentloaded" });
-  await hydrated(page);
-  await page.getByTestId("wallet-account").waitFor();
-}
-
-/** The portal card with this title. */
-function card(page: Page, title: string): Locator {
-  return page.locator("section.ui-card", {
-    has: page.getByRole("heading", { name: title, exact: true }),
-  });
-}
-
-interface Outcome {
-  status: "confirmed" | "failed";
-  hash: Hex | null;
-  error: string | null;
-}
-
-/**
- * Clicks `button` in `scope` and waits for that write's outcome (the write after the card's
- * previous one: TxStatus counts them in data-attempt).
- */
-async function write(scope: Locator, button: Locator): Promise<Outcome> {
-  const status = scope.getByTestId("tx-status");
-  const before = (await status.count()) > 0 ? Number(await status.getAttribute("data-attempt")) : 0;
-  await button.click();
-  await scope
-    .locator(
-      `[data-testid="tx-status"][data-attempt="${before + 1}"]:is([data-status="confirmed"], [data-status="failed"])`,
-    )
-    .waitFor();
-  const result = (await status.getAttribute("data-status")) as Outcome["status"];
-  const link = scope.getByTestId("tx-link");
-  const href = (await link.count()) > 0 ? await link.getAttribute("href") : null;
-  return {
-    status: result,
-    hash: href ? (href.slice("/tx/".length) as Hex) : null,
-    error: result === "failed" ? await scope.getByTestId("tx-error").innerText() : null,
-  };
-}
-
-async function confirmed(scope: Locator, button: Locator): Promise<Hex> {
-  const o = await write(scope, button);
-  expect(o).toMatchObject({ status: "confirmed", error: null });
-  expect(o.hash).toMatch(/^0x[0-9a-f]{64}$/);
-  return o.hash!;
-}
 
 /** A compressed secp256k1 public key (what `tensorchain keys show` prints as the consensus key). */
 function consensusKey(): Hex {
@@ -101,8 +61,8 @@ function consensusKey(): Hex {
 describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
   let node: DevNode;
   let db: TestDatabase;
+  let harness: BrowserApp;
   let app: NextDev;
-  let browser: Browser;
   let page: Page;
   let wallet: TestWallet;
   let dataDir: string;
@@ -117,9 +77,12 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
   beforeAll(async () => {
     // A migrated database; the test's own client keeps one connection and is used only while
     // the page runs no query of its own.
-    [node, db] = await Promise.all([startDevNode({ blockTimeMs: 500 }), startTestPglite(1)]);
+    [node, db] = await Promise.all([
+      startDevNode({ blockTimeMs: 500, startTimeoutMs: 180_000 }),
+      startTestPglite(1),
+    ]);
     dataDir = mkdtempSync(path.join(os.tmpdir(), "tc-portals-"));
-    app = await startNextDev({
+    harness = await startBrowserApp({
       name: "portals-test",
       readyPath: "/miner",
       env: {
@@ -131,24 +94,19 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
         BLOB_MAX_BYTES: String(BLOB_MAX_BYTES),
       },
     });
+    app = harness.app;
     chain = createPublicClient({ transport: http(node.rpcUrl, RPC_OPTS) });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    // Every first visit of a page compiles it in next dev: slow on a loaded machine.
-    page.setDefaultTimeout(180_000);
-    page.setDefaultNavigationTimeout(300_000);
+    page = await harness.newPage();
     wallet = await installTestWallet(page, {
       privateKey: node.accounts[0]!.privateKey,
       rpcUrl: node.rpcUrl,
       startChainId: WRONG_CHAIN,
     });
-    mkdirSync(SCREENSHOTS, { recursive: true });
-  }, 420_000);
+  }, 1_500_000);
 
   afterAll(async () => {
     await stopWorkerProcesses(workers);
-    await browser?.close();
-    await app?.stop();
+    await harness?.stop();
     await Promise.all([node?.stop(), db?.stop()]);
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
@@ -429,12 +387,25 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
     // UID the way the indexer does, and both lines draw in the portal.
     await db.prisma.subnet.upsert({
       where: { netuid },
-      create: { netuid, owner: wallet.address.toLowerCase(), registeredAt: 0n, hyperparams: {}, updatedAtBlock: 0n },
+      create: {
+        netuid,
+        owner: wallet.address.toLowerCase(),
+        registeredAt: 0n,
+        hyperparams: {},
+        updatedAtBlock: 0n,
+      },
       update: {},
     });
     for (const [i, blockNumber] of [10n, 20n].entries()) {
       const snap = await db.prisma.metagraphSnapshot.create({
-        data: { netuid, blockNumber, epoch: BigInt(i + 1), neuronCount: 1, totalStake: "0", emission: "1000" },
+        data: {
+          netuid,
+          blockNumber,
+          epoch: BigInt(i + 1),
+          neuronCount: 1,
+          totalStake: "0",
+          emission: "1000",
+        },
       });
       await db.prisma.neuronEpoch.create({
         data: {
@@ -482,14 +453,11 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
     await stake.getByLabel("Validator hotkey").fill(wallet.address);
     await stake.getByLabel("Amount (TEN)").fill("2");
     await confirmed(stake, stake.getByRole("button", { name: "Stake", exact: true }));
-    // The indexer does not derive validator permits yet (lib/indexer): store the row it will
-    // write, while no page is querying (the test's connection and the app's share one PGlite).
     const uid = await chain.readContract({
       ...metagraphPrecompile,
       functionName: "getUid",
       args: [netuid, wallet.address],
     });
-    await seedIndexedValidator(db.prisma, wallet.address, netuid, uid);
     // A job for this validator, as its scheduler enqueues them: the miner's published model on
     // the subnet's data set.
     const queue = new JobQueue(db.prisma, {
@@ -544,6 +512,21 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
     expect(cells.slice(0, 3)).toEqual([String(netuid), String(uid), "yes"]);
     expect(cells[6]).toMatch(/^(never|block \d+)$/);
     expect(cells[7]).toBe("none");
+
+    // The indexer records the permit from the chain's metagraph (lib/indexer): index the chain
+    // into the app's database while no page is querying it (the test's connection and the
+    // app's share one PGlite).
+    await page.goto("about:blank");
+    await indexNewBlocks({
+      prisma: db.prisma,
+      client: createIndexerClient(node.rpcUrl),
+      batchSize: 200,
+      toBlock: await chain.getBlockNumber({ cacheTime: 0 }),
+    });
+    expect(
+      await db.prisma.neuron.findUniqueOrThrow({ where: { netuid_uid: { netuid, uid } } }),
+    ).toMatchObject({ hotkey: wallet.address.toLowerCase(), isValidator: true });
+    await open(page, `${app.url}/validator`);
 
     await keys.getByLabel("Worker address").fill(worker);
     await keys.getByRole("button", { name: "Add worker key" }).click();

@@ -2,13 +2,23 @@
 // The header's wallet control: connect (every EIP-6963 wallet found, plus the legacy injected
 // one), the account, a wrong-network warning with a one-click switch (wagmi asks the wallet
 // to wallet_switchEthereumChain and, when it does not know the chain, wallet_addEthereumChain),
-// and Sign-In with Ethereum for off-chain actions.
+// and Sign-In with Ethereum for off-chain actions. WalletConnect (when configured) shows its
+// pairing URI and QR code in the menu until the wallet approves the session.
 import { useEffect, useRef, useState } from "react";
-import { useAccount, useConnect, useConnectors, useDisconnect, useSwitchChain } from "wagmi";
+import {
+  useAccount,
+  useConnect,
+  useConnectors,
+  useDisconnect,
+  useSwitchChain,
+  type Connector,
+} from "wagmi";
 import { Badge } from "@/components/ui/Badge";
 import { Button } from "@/components/ui/Button";
 import { describeWalletError } from "@/lib/wallet/errors";
+import { WALLETCONNECT_ID } from "@/lib/wallet/wagmi";
 import { useSiwe } from "./useSiwe";
+import { WalletConnectPairing } from "./WalletConnectPairing";
 import { useWalletSettings } from "./WalletProviders";
 import "./wallet.css";
 
@@ -23,6 +33,8 @@ export function ConnectButton() {
   const switchChain = useSwitchChain();
   const siwe = useSiwe();
   const [open, setOpen] = useState(false);
+  // WalletConnect chosen: undefined when not pairing, null until the pairing URI is known.
+  const [pairingUri, setPairingUri] = useState<string | null | undefined>(undefined);
   // Set once React runs here: before that a click does nothing (and tests wait for it).
   const [hydrated, setHydrated] = useState(false);
   const menu = useRef<HTMLDivElement>(null);
@@ -37,6 +49,29 @@ export function ConnectButton() {
     document.addEventListener("mousedown", close);
     return () => document.removeEventListener("mousedown", close);
   }, [open]);
+
+  const choose = (c: Connector) => {
+    if (c.id !== WALLETCONNECT_ID) {
+      connect.mutate({ connector: c }, { onSuccess: () => setOpen(false) });
+      return;
+    }
+    // The connector reports the pairing URI as a message once its relay client made one.
+    const onMessage = (m: { type: string; data?: unknown }) => {
+      if (m.type === "display_uri" && typeof m.data === "string") setPairingUri(m.data);
+    };
+    c.emitter.on("message", onMessage);
+    setPairingUri(null);
+    connect.mutate(
+      { connector: c },
+      {
+        onSuccess: () => setOpen(false),
+        onSettled: () => {
+          c.emitter.off("message", onMessage);
+          setPairingUri(undefined);
+        },
+      },
+    );
+  };
 
   if (status !== "connected" || address === undefined) {
     // The generic injected connector duplicates an announced wallet; list it only when none announced itself.
@@ -63,12 +98,14 @@ export function ConnectButton() {
                 key={c.uid}
                 role="menuitem"
                 className="wallet-menu-item"
-                onClick={() => connect.mutate({ connector: c }, { onSuccess: () => setOpen(false) })}
+                onClick={() => choose(c)}
+                disabled={connect.isPending}
               >
                 {c.icon ? <img src={c.icon} alt="" width={20} height={20} /> : null}
                 {c.name}
               </button>
             ))}
+            {pairingUri !== undefined && <WalletConnectPairing uri={pairingUri} />}
             {list.length === 0 && (
               <p className="wallet-menu-note">
                 No browser wallet found. Install one (any EIP-6963 wallet) and reload.

@@ -1,6 +1,7 @@
 // Shared plumbing of the public REST API (app/api/v1/**): one error shape
 // `{ error: { code, message } }`, zod validation of path and query input, cache headers, and a
 // wrapper that turns any thrown error into that shape (400 bad input, 404 missing, 500 else).
+import { timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 
 export type ApiErrorCode =
@@ -107,4 +108,23 @@ export function bearerToken(request: Request): string | null {
   const h = request.headers.get("authorization");
   const m = h === null ? null : /^Bearer\s+(\S+)$/i.exec(h.trim());
   return m ? m[1]! : null;
+}
+
+/** True when the request's bearer token is `expected` (compared in constant time). */
+export function bearerTokenMatches(request: Request, expected: string): boolean {
+  const token = bearerToken(request);
+  if (token === null) return false;
+  const a = Buffer.from(token);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Guard of the cron routes (app/api/cron/**): with a secret configured (CRON_SECRET), the
+ * request must carry it as its bearer token, as Vercel Cron sends it; without one, any caller
+ * may trigger the step.
+ */
+export function requireCronSecret(request: Request, secret: string | undefined): void {
+  if (secret !== undefined && !bearerTokenMatches(request, secret))
+    throw new ApiError("UNAUTHORIZED", "missing or wrong bearer token (CRON_SECRET)");
 }

@@ -31,7 +31,14 @@ const cursorParams = (cursorDescription: string) => [
     schema: { ...int, minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT },
   },
 ];
+/** A required JSON request body. */
+const jsonBody = (schema: object) => ({
+  required: true,
+  content: { "application/json": { schema } },
+});
 const pathParam = (name: string, schema: object) => ({ name, in: "path", required: true, schema });
+/** A subnet or UID number in the path (u16). */
+const u16Param = (name: "netuid" | "uid") => pathParam(name, { ...int, minimum: 0, maximum: 65535 });
 
 const errors = {
   "400": { description: "invalid input", content: { "application/json": { schema: ref("Error") } } },
@@ -40,6 +47,11 @@ const errors = {
 const notFound = {
   "404": { description: "not found", content: { "application/json": { schema: ref("Error") } } },
 };
+/** An error answer: `{ error: { code, message } }`. */
+const errorAnswer = (description: string) => ({
+  description,
+  content: { "application/json": { schema: ref("Error") } },
+});
 const ok = (schema: object, description = "OK") => ({
   "200": { description, content: { "application/json": { schema } } },
 });
@@ -156,14 +168,14 @@ export function openApiDocument() {
       "/subnets/{netuid}": {
         get: {
           summary: "One subnet",
-          parameters: [pathParam("netuid", { ...int, minimum: 0, maximum: 65535 })],
+          parameters: [u16Param("netuid")],
           responses: { ...ok(ref("Subnet")), ...errors, ...notFound },
         },
       },
       "/subnets/{netuid}/metagraph": {
         get: {
           summary: "Latest metagraph snapshot of a subnet",
-          parameters: [pathParam("netuid", { ...int, minimum: 0, maximum: 65535 })],
+          parameters: [u16Param("netuid")],
           responses: { ...ok(ref("Metagraph")), ...errors, ...notFound },
         },
       },
@@ -171,10 +183,116 @@ export function openApiDocument() {
         get: {
           summary: "Per-epoch metagraph snapshots of a subnet (emission per tempo), newest first",
           parameters: [
-            pathParam("netuid", { ...int, minimum: 0, maximum: 65535 }),
+            u16Param("netuid"),
             ...cursorParams("block number of the last snapshot of the previous page"),
           ],
           responses: { ...ok(pageOf("EpochSnapshot")), ...errors, ...notFound },
+        },
+      },
+      "/subnets/{netuid}/neurons/{uid}/receipts": {
+        get: {
+          summary:
+            "Signed evaluation receipts of a UID's models, newest first, with the weight round that committed each " +
+            "and its Merkle proof against the round's receiptsRoot (verify one with `tensorchain-worker verify`)",
+          parameters: [
+            u16Param("netuid"),
+            u16Param("uid"),
+            {
+              name: "cursor",
+              in: "query",
+              required: false,
+              schema: { ...str, format: "uuid" },
+              description: "id of the last receipt of the previous page",
+            },
+            cursorParams("")[1],
+          ],
+          responses: {
+            ...ok({
+              type: "object",
+              required: ["netuid", "uid", "receipts", "nextCursor"],
+              properties: {
+                netuid: int,
+                uid: int,
+                receipts: { type: "array", items: ref("Receipt") },
+                nextCursor: nullable(str),
+              },
+            }),
+            ...errors,
+          },
+        },
+      },
+      "/subnets/{netuid}/neurons/{uid}/lineage": {
+        get: {
+          summary:
+            "A UID's current model and its ancestors (publishModel's parent), newest first, each with its latest " +
+            "score and its improvement over its parent on the same data set (proof of learning)",
+          parameters: [u16Param("netuid"), u16Param("uid")],
+          responses: {
+            ...ok({
+              type: "object",
+              required: ["netuid", "uid", "modelHash", "lineage"],
+              properties: {
+                netuid: int,
+                uid: int,
+                modelHash: nullable(hash),
+                lineage: { type: "array", items: ref("LineageEntry") },
+              },
+            }),
+            ...errors,
+          },
+        },
+      },
+      "/subnets/{netuid}/infer": {
+        post: {
+          summary:
+            "Run an inference on the subnet's best-ranked miner model (highest incentive; before the first paying " +
+            "epoch, the best evaluation score) as a job on the validators' workers. Needs a SIWE session " +
+            "(cookie from /api/auth/verify); rate-limited per wallet",
+          parameters: [u16Param("netuid")],
+          requestBody: jsonBody({
+            type: "object",
+            required: ["inputs"],
+            properties: {
+              inputs: {
+                type: "object",
+                description: "model input name → tensor",
+                additionalProperties: ref("Tensor"),
+              },
+              outputs: {
+                type: "array",
+                maxItems: 16,
+                items: { ...str, minLength: 1, maxLength: 128 },
+                description: "outputs to return (all when absent)",
+              },
+            },
+          }),
+          responses: {
+            ...ok(ref("InferResult"), "the model's outputs and the hash of the model that served them"),
+            "401": errorAnswer("not signed in"),
+            "422": {
+              description: "the model failed on this input",
+              content: {
+                "application/json": {
+                  schema: {
+                    type: "object",
+                    properties: {
+                      jobId: { ...str, format: "uuid" },
+                      netuid: int,
+                      uid: int,
+                      hotkey: addr,
+                      modelHash: hash,
+                      status: { const: "failed" },
+                      reason: str,
+                    },
+                  },
+                },
+              },
+            },
+            "429": errorAnswer("rate limited (Retry-After says when to try again)"),
+            "503": errorAnswer("no published model, or no worker answered in time"),
+            ...errors,
+            ...notFound,
+          },
         },
       },
       "/stats": {
@@ -191,18 +309,11 @@ export function openApiDocument() {
           summary: "Claim devnet TEN",
           description:
             "Find `nonce` such that sha256(challenge ‖ nonce) has `difficulty` leading zero bits; the claim is queued and paid by the faucet's sender.",
-          requestBody: {
-            required: true,
-            content: {
-              "application/json": {
-                schema: {
-                  type: "object",
-                  required: ["address", "challenge", "nonce"],
-                  properties: { address: str, challenge: str, nonce: str },
-                },
-              },
-            },
-          },
+          requestBody: jsonBody({
+            type: "object",
+            required: ["address", "challenge", "nonce"],
+            properties: { address: str, challenge: str, nonce: str },
+          }),
           responses: {
             "202": { description: "queued", content: { "application/json": { schema: ref("FaucetClaim") } } },
             "403": {
@@ -390,6 +501,87 @@ export function openApiDocument() {
             txsInWindow: int,
             windowBlocks: int,
             totalAccounts: int,
+          },
+        },
+        Tensor: {
+          type: "object",
+          required: ["dtype", "shape", "data"],
+          properties: {
+            dtype: { enum: ["float32", "float64", "int32", "int64", "uint8", "int8", "bool"] },
+            shape: { type: "array", maxItems: 8, items: { ...int, minimum: 0 } },
+            data: { ...str, description: "the elements, little-endian, row-major, base64" },
+          },
+        },
+        InferResult: {
+          type: "object",
+          properties: {
+            jobId: { ...str, format: "uuid" },
+            netuid: int,
+            uid: int,
+            hotkey: addr,
+            modelHash: { ...hash, description: "sha256 of the ONNX model that served the request" },
+            status: { const: "ok" },
+            outputs: { type: "object", additionalProperties: ref("Tensor") },
+            provider: { enum: ["cuda", "cpu"] },
+            durationMs: { type: "number" },
+          },
+        },
+        Receipt: {
+          type: "object",
+          properties: {
+            id: { ...str, format: "uuid" },
+            jobId: { ...str, format: "uuid" },
+            netuid: int,
+            uid: int,
+            minerHotkey: addr,
+            validatorHotkey: addr,
+            worker: addr,
+            modelHash: hash,
+            datasetHash: hash,
+            metric: str,
+            score: { type: "number", minimum: 0, maximum: 100 },
+            scoreBps: { ...int, minimum: 0, maximum: 10000 },
+            parentModelHash: nullable(hash),
+            parentScoreBps: nullable(int),
+            improvementBps: { ...nullable(int), description: "score − parent score, basis points" },
+            modelStatus: { enum: ["ok", "failed"] },
+            reason: nullable(str),
+            blockNumber: int,
+            createdAt: { type: "string", format: "date-time" },
+            leaf: { ...nullable(hash), description: "keccak256 of the EIP-712 digest" },
+            round: nullable({
+              type: "object",
+              properties: {
+                id: { ...str, format: "uuid" },
+                tempo: int,
+                status: str,
+                receiptsRoot: nullable(hash),
+                commitTxHash: nullable(hash),
+                revealTxHash: nullable(hash),
+              },
+            }),
+            proof: {
+              ...nullable({ type: "array", items: hash }),
+              description: "sibling hashes, leaf to root",
+            },
+            signed: {
+              type: "object",
+              description: "the receipt as the worker signed it (EIP-712, domain Tensorchain v1)",
+              properties: {
+                receipt: { type: "object" },
+                signature: { ...str, pattern: "^0x[0-9a-fA-F]{130}$" },
+              },
+            },
+          },
+        },
+        LineageEntry: {
+          type: "object",
+          properties: {
+            modelHash: hash,
+            parentModelHash: nullable(hash),
+            scoreBps: nullable(int),
+            improvementBps: nullable(int),
+            receiptId: nullable({ ...str, format: "uuid" }),
           },
         },
         FaucetChallenge: {

@@ -19,6 +19,7 @@ import { classificationDataset, mlp } from "../../worker/test/fixtures/models";
 import { startTestPglite } from "@/lib/indexer/test-db";
 import { childEnv, setProcessEnv } from "../../scripts/env";
 import { createBareEvaluator } from "../../worker/bench/bare-evaluator";
+import { childPids, processCpuMs, processSchedMs } from "../../scripts/process-cpu";
 
 const D = 784;
 const HIDDEN = 1024;
@@ -96,17 +97,19 @@ export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
         batchSize: BATCH,
       },
     } as const;
-    const succeeded = () => prisma.job.count({ where: { kind: "evaluate", status: "succeeded" } });
-    const drain = async (n: number) => {
-      for (;;) {
-        const failed = await prisma.job.count({
-          where: { kind: "evaluate", status: { in: ["failed", "dead"] } },
-        });
-        if (failed > 0) throw new Error("an evaluate job failed in the benchmark");
-        if ((await succeeded()) >= n) return;
-        // Polled slowly so it takes little from the worker; the time is read from the rows.
-        await new Promise((r) => setTimeout(r, 250));
-      }
+    // One raw statement per poll (Prisma's query compiler and a second count would land on the
+    // server's process, which is also the queue's).
+    const counts = async () => {
+      const [row] = await prisma.$queryRaw<{ succeeded: number; failed: number }[]>`
+        SELECT count(*) FILTER (WHERE status = 'succeeded')::int AS succeeded,
+               count(*) FILTER (WHERE status IN ('failed', 'dead'))::int AS failed
+        FROM "Job" WHERE kind = 'evaluate'`;
+      if (row!.failed > 0) throw new Error("an evaluate job failed in the benchmark");
+      return row!.succeeded;
+    };
+    const drain = async (n: number, pollMs: number) => {
+      // The time is read from the rows, so a slow poll loses nothing and takes little from the worker.
+      while ((await counts()) < n) await new Promise((r) => setTimeout(r, pollMs));
     };
     // The bare loop runs half its rounds before the worker starts and half after it stopped, so a
     // load that drifts during the run (a shared machine) weighs on both sides alike, and the
@@ -114,10 +117,15 @@ export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
     const bare = await createBareEvaluator({ model, dataset: ds, items, batch: BATCH, classes: CLASSES });
     await bare.evaluate();
     let bareMs = 0;
+    const bareSched = { onCpu: 0, waiting: 0 };
     const bareRounds = async (n: number) => {
+      const s0 = processSchedMs(process.pid);
       const t = performance.now();
       for (let i = 0; i < n; i++) await bare.evaluate();
       bareMs += performance.now() - t;
+      const s1 = processSchedMs(process.pid);
+      bareSched.onCpu += s1.onCpu - s0.onCpu;
+      bareSched.waiting += s1.waiting - s0.waiting;
     };
     await bareRounds(Math.floor(evaluations / 2));
     // Every job is queued before the worker starts, so the enqueues (on the one PGlite connection)
@@ -157,7 +165,37 @@ export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
         stdio: "ignore",
       },
     );
-    await drain(warmup + evaluations);
+    // CPU per measured job in each process (load-independent, unlike the wall-clock rate): taken
+    // when the warm-up jobs are done and when the last job is.
+    const cpu = () => {
+      const host = childPids(child!.pid);
+      const own = process.cpuUsage();
+      const sched = host.map((pid) => processSchedMs(pid));
+      return {
+        at: performance.now(),
+        hostOnCpu: sched.reduce((sum, x) => sum + x.onCpu, 0),
+        hostWaiting: sched.reduce((sum, x) => sum + x.waiting, 0),
+        server: (own.user + own.system) / 1000,
+        worker: processCpuMs(child!.pid),
+        host: host.reduce((sum, pid) => sum + processCpuMs(pid), 0),
+      };
+    };
+    await drain(warmup, 20);
+    const cpu0 = cpu();
+    await drain(warmup + evaluations, 500);
+    const cpu1 = cpu();
+    const perJob = (k: keyof typeof cpu0) => (cpu1[k] - cpu0[k]) / evaluations;
+    // Where the session host's wall-clock time went: computing, runnable but waiting for a CPU
+    // (the machine's load), or idle (waiting for its next job: the queue's own gap).
+    const wall = cpu1.at - cpu0.at;
+    const share = (ms: number) => `${((100 * ms) / wall).toFixed(0)}%`;
+    const hostCpu = cpu1.hostOnCpu - cpu0.hostOnCpu;
+    const hostWait = cpu1.hostWaiting - cpu0.hostWaiting;
+    const cpuNote =
+      `CPU ms per job: server ${perJob("server").toFixed(1)}, worker ${perJob("worker").toFixed(1)}, ` +
+      `session host ${perJob("host").toFixed(1)}; session host on a CPU ${share(hostCpu)}, ` +
+      `waiting for one ${share(hostWait)}, idle ${share(wall - hostCpu - hostWait)}`;
+    ctx.log(cpuNote);
     // Database clock: `evaluations` completions, from the last warm-up job's completion to the
     // last measured one's (steady state: the worker claims the next job while one runs).
     const lastCompletion = async (ids: string[]) =>
@@ -172,6 +210,9 @@ export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
     await exited;
     await bareRounds(evaluations - Math.floor(evaluations / 2));
     const bareRate = evaluations / (bareMs / 1000);
+    const bareShare = (ms: number) => `${((100 * ms) / bareMs).toFixed(0)}%`;
+    const bareNote = `bare loop's process on a CPU ${bareShare(bareSched.onCpu)}, waiting for one ${bareShare(bareSched.waiting)}`;
+    ctx.log(bareNote);
     await bare.session.release();
     ctx.log(`evaluations/s through the queue ${queued.toFixed(2)}, bare ${bareRate.toFixed(2)}`);
 
@@ -191,7 +232,7 @@ export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
         better: "higher",
         peer: { name: "bare onnxruntime session.run loop", value: bareRate },
         target: 0.9 * bareRate,
-        notes: `MLP ${D}-${HIDDEN}-${CLASSES}, ${items} items, batch ${BATCH}, 1 thread; one worker process, ${evaluations} jobs`,
+        notes: `MLP ${D}-${HIDDEN}-${CLASSES}, ${items} items, batch ${BATCH}, 1 thread; one worker process, ${evaluations} jobs; ${cpuNote}; ${bareNote}`,
       },
     ];
   } finally {

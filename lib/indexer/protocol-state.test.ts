@@ -2,7 +2,8 @@
 // genesis validator, the root subnet), a subnet and neuron registered through the precompiles,
 // the metagraph snapshot of every epoch that ran (which leaves no log: it is found by schedule
 // and read with tensorchain_getMetagraph at the epoch block), uptime windows; re-indexing a
-// range with another batch size changes nothing; the neuron and subnet pages chart the snapshots.
+// range with another batch size changes nothing; the neuron and subnet pages chart the snapshots;
+// each neuron's validator permit comes from the latest epoch's metagraph.
 import type { PrismaClient } from "@prisma/client";
 import { createPublicClient, encodeFunctionResult, http, type Address, type Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,11 +14,11 @@ import { startDevNode, type DevNode } from "@/chain/test/helpers/devnode";
 import { readLiveAccount } from "@/lib/explorer/live";
 import { loadNeuronPage, loadSubnetPage, loadValidatorsPage } from "@/lib/explorer/queries";
 import { indexNewBlocks } from "./index-blocks";
-import { stakingPrecompile } from "@/contracts/system-contracts";
+import { neuronsPrecompile, stakingPrecompile } from "@/contracts/system-contracts";
 import { findUnloggedSlashes, UPTIME_WINDOW, type ProtocolState } from "./protocol-state";
 import { createIndexerClient, type IndexerRpcClient } from "./rpc";
 import { startTestPglite, type TestDatabase } from "./test-db";
-import { driveProtocol, SUBNET_TEMPO as TEMPO } from "./test-protocol";
+import { driveProtocol, protocolSender, SUBNET_TEMPO as TEMPO } from "./test-protocol";
 
 /** The protocol tables, minus write timestamps and generated ids: equal dumps mean equal content. */
 async function dump(prisma: PrismaClient) {
@@ -147,6 +148,50 @@ describe("protocol state from a dev node", () => {
     expect(subnet?.emissionHistory.map((p) => p.epoch)).toEqual(
       [...subnet!.emissionHistory.map((p) => p.epoch)].sort((x, y) => x - y),
     );
+  });
+
+  it("records each neuron's validator permit from the epoch's metagraph, also when the neuron changed later in the batch", async () => {
+    const client = createIndexerClient(node.rpcUrl);
+    const miner = node.accounts[1]!;
+    const minerRow = () => db.prisma.neuron.findUniqueOrThrow({ where: { netuid_uid: { netuid, uid: 0 } } });
+    // Unstaked, the miner holds no permit (zero stake never does).
+    expect((await minerRow()).isValidator).toBe(false);
+    const send = protocolSender(node);
+    // Stake on the miner's hotkey; the next epoch gives it a permit. Then, after that epoch and
+    // in the same indexed batch, the miner serves an axon (which moves its row's updatedAtBlock).
+    const staked = (
+      await send(node.accounts[2]!.privateKey, stakingPrecompile, "addStake", [miner.address], 5n * TEN)
+    ).blockNumber;
+    let epochBlock = staked + 1n;
+    while (!isEpochBlock(netuid, TEMPO, Number(epochBlock))) epochBlock++;
+    while ((await client.getBlockNumber({ cacheTime: 0 })) <= epochBlock)
+      await new Promise((r) => setTimeout(r, 100));
+    const served = (
+      await send(miner.privateKey, neuronsPrecompile, "serveAxon", [netuid, "http://127.0.0.1:9/axon"])
+    ).blockNumber;
+    expect(served).toBeGreaterThan(epochBlock);
+    const metagraph = (await client.request({
+      method: "tensorchain_getMetagraph" as never,
+      params: [netuid, `0x${epochBlock.toString(16)}`] as never,
+    })) as { validatorPermit: boolean[] };
+    expect(metagraph.validatorPermit[0]).toBe(true);
+
+    await indexNewBlocks({ prisma: db.prisma, client, batchSize: 1_000, toBlock: served });
+    const row = await minerRow();
+    expect(row).toMatchObject({ isValidator: true, axon: "http://127.0.0.1:9/axon" });
+    const epoch = await db.prisma.neuronEpoch.findFirstOrThrow({
+      where: { netuid, uid: 0, blockNumber: epochBlock },
+    });
+    expect(epoch.validatorPermit).toBe(true);
+    // Re-indexing an older range (an epoch without the permit) leaves the latest permit in place.
+    await indexNewBlocks({
+      prisma: db.prisma,
+      client,
+      batchSize: 5,
+      fromBlock: registeredAt,
+      toBlock: staked,
+    });
+    expect((await minerRow()).isValidator).toBe(true);
   });
 });
 

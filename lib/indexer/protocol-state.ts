@@ -468,7 +468,11 @@ export async function writeProtocolState(
     });
   }
 
-  for (const snap of s.snapshots) await writeSnapshot(db, snap);
+  // In block order: a subnet's later epoch decides its neurons' permits.
+  const snapshots = [...s.snapshots].sort((a, b) =>
+    a.blockNumber < b.blockNumber ? -1 : a.blockNumber > b.blockNumber ? 1 : 0,
+  );
+  for (const snap of snapshots) await writeSnapshot(db, snap);
   await countUptime(db, newBlocks, s.validators);
 }
 
@@ -511,12 +515,20 @@ async function writeSnapshot(db: Prisma.TransactionClient, snap: Snapshot): Prom
     })),
     skipDuplicates: true,
   });
-  for (let uid = 0; uid < m.n; uid++) {
-    await db.neuron.updateMany({
-      where: { netuid: snap.netuid, uid, hotkey: m.hotkeys[uid]!, updatedAtBlock: { lte: snap.blockNumber } },
-      data: { isValidator: m.validatorPermit[uid]! },
-    });
-  }
+  // Validator permits: the epoch's permit of each UID goes to the neuron that held it then
+  // (same hotkey, registered at or before the epoch; a UID re-registered later in the batch
+  // starts without one), whatever else about the neuron changed later in the batch (axon, model:
+  // updatedAtBlock is not the guard here). Only from the subnet's latest stored epoch, so
+  // re-indexing an older range does not bring back an old permit.
+  await db.$executeRaw`
+    UPDATE "Neuron" AS n SET "isValidator" = t.p, "updatedAt" = now()
+    FROM unnest(${m.hotkeys.map((_, uid) => uid)}::int[], ${m.hotkeys}::text[], ${m.validatorPermit}::boolean[]) AS t(u, h, p)
+    WHERE n."netuid" = ${snap.netuid} AND n."uid" = t.u AND n."hotkey" = t.h
+      AND n."registeredAt" <= ${snap.blockNumber} AND n."isValidator" IS DISTINCT FROM t.p
+      AND NOT EXISTS (
+        SELECT 1 FROM "MetagraphSnapshot" AS s
+        WHERE s."netuid" = ${snap.netuid} AND s."blockNumber" > ${snap.blockNumber}
+      )`;
 }
 
 /**

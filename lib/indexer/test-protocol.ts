@@ -25,32 +25,42 @@ export interface ProtocolActivity {
   head: bigint;
 }
 
-export async function driveProtocol(node: DevNode, epochs: number): Promise<ProtocolActivity> {
-  const netuid = 1;
+/**
+ * Sends a precompile call from a dev key and waits for its receipt; a revert throws. What a
+ * dApp does for each protocol action.
+ */
+export function protocolSender(node: DevNode) {
   const chain = tensorchainChain({ id: node.chainId, name: "dev", rpcUrl: node.rpcUrl });
   const client = createIndexerClient(node.rpcUrl);
-  const [owner, miner] = node.accounts.map((a) => privateKeyToAccount(a.privateKey as Hex));
-  const send = async (
-    from: NonNullable<typeof owner>,
-    c: { address: Address; abi: Abi },
-    fn: string,
-    args: unknown[],
-    value: bigint,
-  ) => {
-    const wallet = createWalletClient({ account: from, chain, transport: http(node.rpcUrl, RPC_OPTS) });
+  return async (from: Hex, c: { address: Address; abi: Abi }, fn: string, args: unknown[], value = 0n) => {
+    const account = privateKeyToAccount(from);
+    const wallet = createWalletClient({ account, chain, transport: http(node.rpcUrl, RPC_OPTS) });
     const hash = await wallet.writeContract({ ...c, functionName: fn, args, value } as never);
     const r = await client.waitForTransactionReceipt({ hash, pollingInterval: 50, timeout: 60_000 });
     if (r.status !== "success") throw new Error(`${fn} reverted in ${hash}`);
     return r;
   };
+}
+
+export async function driveProtocol(node: DevNode, epochs: number): Promise<ProtocolActivity> {
+  const netuid = 1;
+  const client = createIndexerClient(node.rpcUrl);
+  const [owner, miner] = node.accounts.map((a) => privateKeyToAccount(a.privateKey as Hex));
+  const send = protocolSender(node);
   const reg = await send(
-    owner!,
+    node.accounts[0]!.privateKey as Hex,
     subnetsPrecompile,
     "registerNetwork",
     ["mnist", "ipfs://mnist-spec", MNIST_TASK_SPEC],
     20n * TEN,
   );
-  const r = await send(miner!, neuronsPrecompile, "burnedRegister", [netuid, miner!.address], 2n * TEN);
+  const r = await send(
+    node.accounts[1]!.privateKey as Hex,
+    neuronsPrecompile,
+    "burnedRegister",
+    [netuid, miner!.address],
+    2n * TEN,
+  );
   let seen = 0;
   let b = r.blockNumber;
   while (seen < epochs) if (isEpochBlock(netuid, SUBNET_TEMPO, Number(++b))) seen++;

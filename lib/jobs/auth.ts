@@ -46,8 +46,11 @@ export async function authenticateWorker(
     );
   }
   const address = verified.address.toLowerCase();
-  const key = await deps.prisma.workerKey.findUnique({ where: { address } });
-  if (key === null)
+  // Raw SQL: on every request, Prisma's query compiler would cost more than the lookup itself.
+  const [key] = await deps.prisma.$queryRaw<
+    { validatorHotkey: string; revokedAt: Date | null; lastSeenAt: Date | null }[]
+  >`SELECT "validatorHotkey", "revokedAt", "lastSeenAt" FROM "WorkerKey" WHERE address = ${address}`;
+  if (key === undefined)
     throw new JobError("UNAUTHORIZED", `worker ${verified.address} is not registered by any validator`);
   if (key.revokedAt !== null)
     throw new JobError("UNAUTHORIZED", `worker ${verified.address} was revoked by its validator`);

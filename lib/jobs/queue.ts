@@ -16,6 +16,7 @@
 //                       │  └──fail(retry=false)──▶ failed
 //                       ├──fail(retry) / lease expiry, attempts left──▶ queued / re-claimed
 //                       └──attempts exhausted──▶ dead (dead letter, deadLetteredAt set)
+import { randomUUID } from "node:crypto";
 import { Prisma, type Job, type JobKind as DbJobKind, type PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import {
@@ -26,7 +27,12 @@ import {
   type JobKind,
   type JobResult,
 } from "@tensorchain/worker/jobs/types";
-import { SCORE_SCALE, receiptLeaf, verifyReceipt } from "@tensorchain/worker/receipts";
+import {
+  SCORE_SCALE,
+  verifyReceiptLeaf,
+  type EvaluationReceipt,
+  type SignedReceipt,
+} from "@tensorchain/worker/receipts";
 import { FsBlobStore } from "@/lib/blobs/store";
 import { getPrisma } from "@/lib/db/client";
 import { cachedChainHeight } from "./chain-height";
@@ -232,92 +238,78 @@ export class JobQueue {
    * a no-op. Refused (409) when the lease was lost to another worker. Evaluate and score
    * results must carry a receipt signed by this worker for this job and model; it is stored
    * as an EvaluationReceipt row.
+   *
+   * Two statements, no interactive transaction: a plain read of what never changes after
+   * enqueue (kind, payload, validator) and of the status — enough to answer a duplicate
+   * (succeeded is final) or a lost lease, and to check the receipt against the job — then one
+   * statement that locks the row, re-checks under the lock that this worker still holds it, and
+   * only then inserts the receipt and marks the job succeeded.
    */
   async complete(worker: WorkerIdentity, jobId: string, result: JobResult): Promise<{ duplicate: boolean }> {
     const id = parseJobId(jobId);
-    // Checked before the transaction: signature recovery is CPU work that must not hold the row lock.
-    const receipt =
+    // Checked before touching the row: signature recovery is CPU work that must not hold its lock.
+    const verified =
       result.kind === "infer"
         ? undefined
-        : await verifyReceipt(result.receipt).catch((err: unknown) => {
+        : await verifyReceiptLeaf(result.receipt).catch((err: unknown) => {
             throw new JobError(
               "BAD_REQUEST",
               (err as { shortMessage?: string }).shortMessage ?? "invalid receipt",
             );
           });
+    const receipt = verified?.signed;
     if (receipt !== undefined) {
       if (receipt.receipt.jobId !== id)
         throw new JobError("BAD_REQUEST", `the receipt is for job ${receipt.receipt.jobId}, not ${id}`);
       if (receipt.receipt.worker.toLowerCase() !== worker.address)
         throw new JobError("BAD_REQUEST", "the receipt is not signed by the completing worker");
     }
+    const [job] = await this.prisma.$queryRaw<Omit<LockedRow, "attempts" | "maxAttempts" | "leaseExpired">[]>`
+      SELECT id::text AS id, kind::text AS kind, status::text AS status, "workerId", "validatorHotkey", payload
+      FROM "Job" WHERE id = ${id}::uuid`;
+    if (job === undefined) throw new JobError("NOT_FOUND", `job ${id} does not exist`);
+    if (job.status === "succeeded" && job.workerId === worker.address) return { duplicate: true };
+    assertHeld(job, worker, "complete");
+    if (result.kind !== job.kind)
+      throw new JobError("BAD_REQUEST", `a ${result.kind} result cannot complete a ${job.kind} job`);
+    if (receipt !== undefined) checkReceiptMatchesJob(job, receipt.receipt);
     const blockNumber = receipt !== undefined ? ((await this.opts.chainHeight?.()) ?? null) : null;
     const stored = await this.storeItems(result);
-    return this.prisma.$transaction(async (tx) => {
-      const job = await lockJob(tx, id);
-      if (job.status === "succeeded" && job.workerId === worker.address) return { duplicate: true };
-      assertHeld(job, worker, "complete");
-      if (result.kind !== job.kind)
-        throw new JobError("BAD_REQUEST", `a ${result.kind} result cannot complete a ${job.kind} job`);
-      if (receipt !== undefined) {
-        const payload = job.payload as { modelHash?: string; hotkey?: string; netuid?: number; uid?: number };
-        const r = receipt.receipt;
-        if (job.kind === "evaluate" && payload.modelHash?.toLowerCase() !== r.modelHash.toLowerCase()) {
-          throw new JobError("BAD_REQUEST", "the receipt's model hash is not the job's model");
-        }
-        if (
-          payload.netuid !== r.netuid ||
-          payload.uid !== r.uid ||
-          payload.hotkey?.toLowerCase() !== r.hotkey.toLowerCase()
-        ) {
-          throw new JobError("BAD_REQUEST", "the receipt's neuron (netuid, uid, hotkey) is not the job's");
-        }
-        const parent = payload as { parentModelHash?: string; parentScoreBps?: number };
-        if (
-          job.kind === "evaluate" &&
-          ((parent.parentModelHash?.toLowerCase() ?? null) !== (r.parentModelHash?.toLowerCase() ?? null) ||
-            (parent.parentScoreBps !== undefined && parent.parentScoreBps !== r.parentScore))
-        ) {
-          throw new JobError("BAD_REQUEST", "the receipt's parent model or parent score is not the job's");
-        }
-        await tx.evaluationReceipt.create({
-          data: {
-            jobId: id,
-            netuid: r.netuid,
-            uid: r.uid,
-            minerHotkey: r.hotkey.toLowerCase(),
+    const insertReceipt =
+      receipt === undefined
+        ? Prisma.empty
+        : receiptInsert(randomUUID(), receipt, verified!.leaf, {
             validatorHotkey: job.validatorHotkey ?? worker.validatorHotkey,
-            modelHash: r.modelHash.toLowerCase(),
-            datasetHash: r.datasetHash.toLowerCase(),
-            metric: r.metric,
-            // The signed quantity: the 0–100 score (receipt.score is in basis points).
-            value: r.score / SCORE_SCALE,
             workerAddress: worker.address,
-            signature: receipt.signature,
-            // 0 = the chain head was unknown when the result arrived (node unreachable).
             blockNumber: blockNumber ?? 0n,
-            scoreBps: r.score,
-            signedAt: BigInt(r.createdAt),
-            parentModelHash: r.parentModelHash?.toLowerCase() ?? null,
-            parentScoreBps: r.parentScore ?? null,
-            improvementBps: r.improvement ?? null,
             modelStatus: result.status,
             reason: result.reason ?? null,
-            leaf: receiptLeaf(r),
-          },
-        });
-      }
-      await tx.$executeRaw`
+          });
+    const [after] = await this.prisma.$queryRaw<
+      { status: Job["status"]; workerId: string | null; updated: number }[]
+    >`
+      WITH locked AS (
+        SELECT id, status, "workerId" FROM "Job" WHERE id = ${id}::uuid FOR UPDATE
+      ), held AS (
+        SELECT id FROM locked WHERE status = 'running' AND "workerId" = ${worker.address}
+      )${insertReceipt}, done AS (
         UPDATE "Job" SET status = 'succeeded', result = ${JSON.stringify(stored)}::jsonb, "leaseUntil" = NULL,
           "completedAt" = now(), "updatedAt" = now(), error = NULL
-        WHERE id = ${id}::uuid`;
-      return { duplicate: false };
-    }, TX_OPTIONS);
+        FROM held WHERE "Job".id = held.id
+        RETURNING "Job".id
+      )
+      SELECT status::text AS status, "workerId", (SELECT count(*) FROM done)::int AS updated FROM locked`;
+    if (after === undefined) throw new JobError("NOT_FOUND", `job ${id} does not exist`);
+    if (after.updated === 1) return { duplicate: false };
+    // Lost between the read and the lock: another completion of ours won, or the lease went.
+    if (after.status === "succeeded" && after.workerId === worker.address) return { duplicate: true };
+    throw leaseError(after, worker, "complete");
   }
 
   /** The result as the Job row keeps it: per-item results moved to a blob (see itemBlobs). */
   private async storeItems(result: JobResult): Promise<unknown> {
-    if (result.kind === "infer" || result.items.length === 0 || this.opts.itemBlobs === undefined) return result;
+    if (result.kind === "infer" || result.items.length === 0 || this.opts.itemBlobs === undefined)
+      return result;
     const { items, ...rest } = result;
     const blob = await this.opts.itemBlobs.put(new TextEncoder().encode(JSON.stringify(items)));
     return { ...rest, items: [], itemsBlob: { sha256: `0x${blob.sha256}`, count: items.length } };
@@ -403,7 +395,64 @@ async function lockJob(tx: Prisma.TransactionClient, id: string): Promise<Locked
   return job;
 }
 
-function assertHeld(job: LockedRow, worker: WorkerIdentity, op: string): void {
+/** The receipt's job fields (model, neuron, parent) against the job's payload; BAD_REQUEST when they differ. */
+function checkReceiptMatchesJob(job: Pick<LockedRow, "kind" | "payload">, r: EvaluationReceipt): void {
+  const payload = job.payload as {
+    modelHash?: string;
+    hotkey?: string;
+    netuid?: number;
+    uid?: number;
+    parentModelHash?: string;
+    parentScoreBps?: number;
+  };
+  if (job.kind === "evaluate" && payload.modelHash?.toLowerCase() !== r.modelHash.toLowerCase()) {
+    throw new JobError("BAD_REQUEST", "the receipt's model hash is not the job's model");
+  }
+  if (
+    payload.netuid !== r.netuid ||
+    payload.uid !== r.uid ||
+    payload.hotkey?.toLowerCase() !== r.hotkey.toLowerCase()
+  ) {
+    throw new JobError("BAD_REQUEST", "the receipt's neuron (netuid, uid, hotkey) is not the job's");
+  }
+  if (
+    job.kind === "evaluate" &&
+    ((payload.parentModelHash?.toLowerCase() ?? null) !== (r.parentModelHash?.toLowerCase() ?? null) ||
+      (payload.parentScoreBps !== undefined && payload.parentScoreBps !== r.parentScore))
+  ) {
+    throw new JobError("BAD_REQUEST", "the receipt's parent model or parent score is not the job's");
+  }
+}
+
+/** The `receipt` CTE of complete(): inserts the receipt row only when the job is still held. */
+function receiptInsert(
+  id: string,
+  signed: SignedReceipt,
+  leaf: string,
+  o: {
+    validatorHotkey: string;
+    workerAddress: string;
+    blockNumber: bigint;
+    modelStatus: string;
+    reason: string | null;
+  },
+): Prisma.Sql {
+  const r = signed.receipt;
+  return Prisma.sql`, receipt AS (
+        INSERT INTO "EvaluationReceipt" (id, "jobId", netuid, uid, "minerHotkey", "validatorHotkey", "modelHash",
+          "datasetHash", metric, value, "workerAddress", signature, "blockNumber", "scoreBps", "signedAt",
+          "parentModelHash", "parentScoreBps", "improvementBps", "modelStatus", reason, leaf)
+        SELECT ${id}::uuid, held.id, ${r.netuid}::int, ${r.uid}::int, ${r.hotkey.toLowerCase()},
+          ${o.validatorHotkey}, ${r.modelHash.toLowerCase()}, ${r.datasetHash.toLowerCase()}, ${r.metric},
+          ${r.score / SCORE_SCALE}::float8, ${o.workerAddress}, ${signed.signature}, ${o.blockNumber}::bigint,
+          ${r.score}::int, ${BigInt(r.createdAt)}::bigint, ${r.parentModelHash?.toLowerCase() ?? null},
+          ${r.parentScore ?? null}::int, ${r.improvement ?? null}::int, ${o.modelStatus}, ${o.reason},
+          ${leaf}
+        FROM held
+      )`;
+}
+
+function assertHeld(job: Pick<LockedRow, "status" | "workerId">, worker: WorkerIdentity, op: string): void {
   if (job.status !== "running" || job.workerId !== worker.address) throw leaseError(job, worker, op);
 }
 

@@ -1,10 +1,13 @@
 // Shared by the Chromium tests: a free loopback port, `next dev --webpack` on it in its own
-// build directory (so several test files and a developer's dev server do not collide), and
-// headless Chromium from Debian's package driven by playwright-core.
+// build directory (so several test files and a developer's dev server do not collide),
+// headless Chromium from Debian's package driven by playwright-core, and both together
+// (startBrowserApp) with pages whose waits allow for `next dev` compiling on a loaded machine.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type BrowserContextOptions, type Locator, type Page } from "playwright-core";
+import type { Hex } from "viem";
+import { expect } from "vitest";
 
 export const CHROMIUM = "/usr/bin/chromium";
 export const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -100,4 +103,101 @@ export function launchChromium(): Promise<Browser> {
       "--no-first-run",
     ],
   });
+}
+
+export interface BrowserApp {
+  app: NextDev;
+  browser: Browser;
+  /**
+   * A new page. Its first visit of a route waits for `next dev` to compile it: slow on a loaded
+   * machine, so navigations may take `navigationTimeoutMs` (default 300 s) and other waits 180 s.
+   */
+  newPage(opts?: BrowserContextOptions & { navigationTimeoutMs?: number }): Promise<Page>;
+  stop(): Promise<void>;
+}
+
+/**
+ * `next dev` (see startNextDev; its first compile may take up to 20 minutes here, a loaded
+ * machine's worst) and Chromium, with the screenshots folder made.
+ */
+export async function startBrowserApp(opts: Parameters<typeof startNextDev>[0]): Promise<BrowserApp> {
+  const app = await startNextDev({ timeoutMs: 1_200_000, ...opts });
+  let browser: Browser;
+  try {
+    browser = await launchChromium();
+  } catch (err) {
+    await app.stop();
+    throw err;
+  }
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return {
+    app,
+    browser,
+    async newPage({ navigationTimeoutMs = 300_000, ...o } = {}) {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, ...o });
+      page.setDefaultNavigationTimeout(navigationTimeoutMs);
+      page.setDefaultTimeout(180_000);
+      return page;
+    },
+    async stop() {
+      await browser.close();
+      await app.stop();
+    },
+  };
+}
+
+// Wallet-connected pages (the portals): hydration, cards, and a write's outcome as TxStatus shows it.
+
+/** Waits until React has hydrated the header's wallet control (a click before that is lost). */
+export async function hydrated(page: Page): Promise<void> {
+  await page.locator(".wallet[data-hydrated]").waitFor();
+}
+
+export async function open(page: Page, url: string): Promise<void> {
+  await page.goto(url, { waitUntil: "domcontentloaded" });
+  await hydrated(page);
+  await page.getByTestId("wallet-account").waitFor();
+}
+
+/** The portal card with this title. */
+export function card(page: Page, title: string): Locator {
+  return page.locator("section.ui-card", {
+    has: page.getByRole("heading", { name: title, exact: true }),
+  });
+}
+
+export interface Outcome {
+  status: "confirmed" | "failed";
+  hash: Hex | null;
+  error: string | null;
+}
+
+/**
+ * Clicks `button` in `scope` and waits for that write's outcome (the write after the card's
+ * previous one: TxStatus counts them in data-attempt).
+ */
+export async function write(scope: Locator, button: Locator): Promise<Outcome> {
+  const status = scope.getByTestId("tx-status");
+  const before = (await status.count()) > 0 ? Number(await status.getAttribute("data-attempt")) : 0;
+  await button.click();
+  await scope
+    .locator(
+      `[data-testid="tx-status"][data-attempt="${before + 1}"]:is([data-status="confirmed"], [data-status="failed"])`,
+    )
+    .waitFor();
+  const result = (await status.getAttribute("data-status")) as Outcome["status"];
+  const link = scope.getByTestId("tx-link");
+  const href = (await link.count()) > 0 ? await link.getAttribute("href") : null;
+  return {
+    status: result,
+    hash: href ? (href.slice("/tx/".length) as Hex) : null,
+    error: result === "failed" ? await scope.getByTestId("tx-error").innerText() : null,
+  };
+}
+
+export async function confirmed(scope: Locator, button: Locator): Promise<Hex> {
+  const o = await write(scope, button);
+  expect(o).toMatchObject({ status: "confirmed", error: null });
+  expect(o.hash).toMatch(/^0x[0-9a-f]{64}$/);
+  return o.hash!;
 }

@@ -10,12 +10,52 @@ import { privateKeyToAccount } from "viem/accounts";
 
 export const TEST_WALLET_NAME = "Tensorchain Test Wallet";
 
-interface RpcError {
+export interface RpcError {
   code: number;
   message: string;
   data?: unknown;
 }
-type Reply = { result: unknown; emit?: [string, unknown] } | { error: RpcError };
+export type Reply = { result: unknown; emit?: [string, unknown] } | { error: RpcError };
+
+/**
+ * What a wallet does with its key, as EIP-1193 replies: personal_sign, and eth_sendTransaction
+ * signed locally and sent to the node (a node error comes back as the wallet's error).
+ */
+export function keySigner(privateKey: Hex, rpcUrl: string) {
+  const account = privateKeyToAccount(privateKey);
+  const client = createWalletClient({ account, transport: http(rpcUrl, { retryCount: 0, timeout: 60_000 }) });
+  return {
+    account,
+    async personalSign(params: unknown[]): Promise<Reply> {
+      const [message, address] = params as [Hex, Hex];
+      if (address.toLowerCase() !== account.address.toLowerCase())
+        return { error: { code: 4100, message: "unknown account" } };
+      return { result: await account.signMessage({ message: { raw: message } }) };
+    },
+    async sendTransaction(params: unknown[]): Promise<Reply> {
+      const tx = params[0] as { to?: Hex; data?: Hex; value?: Hex; gas?: Hex };
+      try {
+        const hash = await client.sendTransaction({
+          chain: null,
+          to: tx.to ?? null,
+          ...(tx.data ? { data: tx.data } : {}),
+          ...(tx.value ? { value: hexToBigInt(tx.value) } : {}),
+          ...(tx.gas ? { gas: hexToBigInt(tx.gas) } : {}),
+        });
+        return { result: hash };
+      } catch (err) {
+        const e = err as {
+          shortMessage?: string;
+          message: string;
+          cause?: { data?: unknown; code?: number };
+        };
+        return {
+          error: { code: e.cause?.code ?? -32603, message: e.shortMessage ?? e.message, data: e.cause?.data },
+        };
+      }
+    },
+  };
+}
 
 export interface TestWallet {
   address: Hex;
@@ -37,7 +77,8 @@ export async function installTestWallet(
   page: Page,
   o: { privateKey: Hex; rpcUrl: string; startChainId: number },
 ): Promise<TestWallet> {
-  const account = privateKeyToAccount(o.privateKey);
+  const signer = keySigner(o.privateKey, o.rpcUrl);
+  const account = signer.account;
   let chainId = o.startChainId;
   const known = new Set<number>([o.startChainId]);
   const reject = new Set<string>();
@@ -104,42 +145,10 @@ export async function installTestWallet(
         chainId = Number(p.chainId);
         return { result: null, emit: ["chainChanged", p.chainId] };
       }
-      case "personal_sign": {
-        const [message, address] = params as [Hex, Hex];
-        if (address.toLowerCase() !== account.address.toLowerCase())
-          return { error: { code: 4100, message: "unknown account" } };
-        return { result: await account.signMessage({ message: { raw: message } }) };
-      }
-      case "eth_sendTransaction": {
-        const tx = params[0] as { to?: Hex; data?: Hex; value?: Hex; gas?: Hex };
-        const client = createWalletClient({
-          account,
-          transport: http(o.rpcUrl, { retryCount: 0, timeout: 60_000 }),
-        });
-        try {
-          const hash = await client.sendTransaction({
-            chain: null,
-            to: tx.to ?? null,
-            ...(tx.data ? { data: tx.data } : {}),
-            ...(tx.value ? { value: hexToBigInt(tx.value) } : {}),
-            ...(tx.gas ? { gas: hexToBigInt(tx.gas) } : {}),
-          });
-          return { result: hash };
-        } catch (err) {
-          const e = err as {
-            shortMessage?: string;
-            message: string;
-            cause?: { data?: unknown; code?: number };
-          };
-          return {
-            error: {
-              code: e.cause?.code ?? -32603,
-              message: e.shortMessage ?? e.message,
-              data: e.cause?.data,
-            },
-          };
-        }
-      }
+      case "personal_sign":
+        return signer.personalSign(params);
+      case "eth_sendTransaction":
+        return signer.sendTransaction(params);
       default:
         return forward(method, params);
     }

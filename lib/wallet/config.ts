@@ -1,5 +1,6 @@
 // Settings of the wallet layer, derived from the app's configuration (lib/config.ts: CHAIN_*,
-// APP_URL, PUBLIC_CHAIN_RPC_URL, PUBLIC_EXPLORER_URL, NEXT_PUBLIC_WALLETCONNECT_PROJECT_ID).
+// APP_URL, PUBLIC_CHAIN_RPC_URL, PUBLIC_EXPLORER_URL, NEXT_PUBLIC_WALLETCONNECT_PROJECT_ID,
+// NEXT_PUBLIC_WALLETCONNECT_RELAY_URL).
 // The client gets only the `WalletSettings` object the root layout hands it, never the
 // environment.
 import { getConfig, type AppConfig } from "@/lib/config";
@@ -10,6 +11,8 @@ export interface WalletSettings {
   chain: ChainParams;
   /** WalletConnect Cloud project id; WalletConnect is offered only when set. */
   walletConnectProjectId: string | null;
+  /** WalletConnect relay (ws/wss URL); WalletConnect's own relay when null. */
+  walletConnectRelayUrl: string | null;
 }
 
 export function walletSettingsFrom(cfg: Pick<AppConfig, "chain" | "app" | "wallet">): WalletSettings {
@@ -21,6 +24,7 @@ export function walletSettingsFrom(cfg: Pick<AppConfig, "chain" | "app" | "walle
       explorerUrl: (cfg.wallet.explorerUrl ?? cfg.app.url).replace(/\/+$/, ""),
     },
     walletConnectProjectId: cfg.wallet.walletConnectProjectId ?? null,
+    walletConnectRelayUrl: cfg.wallet.walletConnectRelayUrl ?? null,
   };
 }
 

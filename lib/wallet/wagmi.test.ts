@@ -1,9 +1,12 @@
 // The wagmi config offers WalletConnect exactly when a project id is configured
-// (NEXT_PUBLIC_WALLETCONNECT_PROJECT_ID through lib/config.ts), next to the injected wallets.
+// (NEXT_PUBLIC_WALLETCONNECT_PROJECT_ID through lib/config.ts), next to the injected wallets,
+// with the configured relay (NEXT_PUBLIC_WALLETCONNECT_RELAY_URL); its provider is not loaded
+// until WalletConnect is chosen (never on the server). The pairing itself runs in Chromium:
+// components/wallet/walletconnect.browser.test.ts.
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "@/lib/config";
 import { walletSettingsFrom } from "./config";
-import { createWagmiConfig } from "./wagmi";
+import { createWagmiConfig, WALLETCONNECT_ID } from "./wagmi";
 
 const PROJECT_ID = "0123456789abcdef0123456789abcdef";
 
@@ -26,6 +29,27 @@ describe("wallet connectors", () => {
     expect(
       walletSettingsFrom(parseConfig({ NEXT_PUBLIC_WALLETCONNECT_PROJECT_ID: PROJECT_ID })),
     ).toMatchObject({ walletConnectProjectId: PROJECT_ID });
+  });
+
+  it("takes a self-hosted relay URL (ws or wss) and refuses anything else, naming the variable", () => {
+    const settings = (env: Record<string, string>) =>
+      walletSettingsFrom(parseConfig({ NEXT_PUBLIC_WALLETCONNECT_PROJECT_ID: PROJECT_ID, ...env }));
+    expect(settings({}).walletConnectRelayUrl).toBeNull();
+    expect(
+      settings({ NEXT_PUBLIC_WALLETCONNECT_RELAY_URL: "wss://relay.example.org" }).walletConnectRelayUrl,
+    ).toBe("wss://relay.example.org");
+    expect(() => parseConfig({ NEXT_PUBLIC_WALLETCONNECT_RELAY_URL: "https://relay.example.org" })).toThrow(
+      /NEXT_PUBLIC_WALLETCONNECT_RELAY_URL/,
+    );
+  });
+
+  it("loads no WalletConnect provider before WalletConnect is chosen: on the server there is none", async () => {
+    const config = createWagmiConfig(
+      walletSettingsFrom(parseConfig({ NEXT_PUBLIC_WALLETCONNECT_PROJECT_ID: PROJECT_ID })),
+    );
+    const wc = config.connectors.find((c) => c.id === WALLETCONNECT_ID)!;
+    expect(await wc.getProvider()).toBeUndefined();
+    expect(await wc.isAuthorized()).toBe(false);
   });
 
   it("refuses a malformed project id, naming the variable", () => {

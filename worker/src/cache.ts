@@ -15,6 +15,7 @@ import { parseDataset, sha256Hex, type Dataset } from "./dataset.js";
 import { IsolatedSession, type CreateSessionOptions } from "./onnx/session.js";
 import type { Hash32 } from "./task-spec.js";
 import type { WorkerMetrics } from "./metrics.js";
+import type { Logger } from "./log.js";
 
 export interface BlobFetcherOptions {
   /** The app's base URL: blobs at <apiUrl>/api/v1/blobs/<hex>. */
@@ -200,6 +201,8 @@ export interface ModelCacheOptions {
   maxModelBytes: number;
   session: CreateSessionOptions;
   metrics?: WorkerMetrics;
+  /** Where a session that fell back from CUDA to CPU is reported. */
+  log?: Logger;
 }
 
 export class ModelCache {
@@ -276,6 +279,12 @@ export class ModelCache {
       });
     }
     const session = await IsolatedSession.create(bytes, this.opts.session);
+    if (session.cudaError !== undefined) {
+      this.opts.log?.warn("CUDA could not run this model; it runs on CPU", {
+        modelHash: hash,
+        reason: session.cudaError,
+      });
+    }
     const model: CachedModel = { hash, bytes: bytes.byteLength, session, refs: 0 };
     // A host that dies (timeout kill, memory kill, crash) takes its cache entry with it.
     session.onExit(() => {

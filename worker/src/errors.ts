@@ -15,6 +15,8 @@ export type WorkerErrorCode =
   | "INFERENCE_TIMEOUT"
   | "MEMORY_LIMIT"
   | "SESSION_CRASHED"
+  /** A run queued behind another in a model host that ended: not the model's fault, run it again. */
+  | "SESSION_LOST"
   | "NON_FINITE_OUTPUT"
   | "OUTPUT_SHAPE"
   | "ENDPOINT_FAILED"

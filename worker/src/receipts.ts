@@ -191,21 +191,19 @@ export async function signReceipt(
 
 /** The address that signed a receipt. */
 export async function recoverReceiptSigner(signed: SignedReceipt): Promise<Address> {
-  const digest = hashTypedData({
-    domain: RECEIPT_DOMAIN,
-    types: RECEIPT_TYPES,
-    primaryType: "EvaluationReceipt",
-    message: typedMessage(signed.receipt),
-  });
-  return recoverHashSigner(digest, signed.signature);
+  return recoverHashSigner(receiptDigest(signed.receipt), signed.signature);
 }
 
-/** Validates the shape and checks the signature is the named worker's; throws RECEIPT_INVALID. */
-export async function verifyReceipt(input: unknown): Promise<SignedReceipt> {
+/**
+ * verifyReceipt, also returning the receipt's Merkle leaf: the EIP-712 digest (the costly part)
+ * is hashed once for both, on the server's path of every completed evaluation.
+ */
+export async function verifyReceiptLeaf(input: unknown): Promise<{ signed: SignedReceipt; leaf: Hex }> {
   const signed = parseSignedReceipt(input);
+  const digest = receiptDigest(signed.receipt);
   let signer: Address;
   try {
-    signer = await recoverReceiptSigner(signed);
+    signer = recoverHashSigner(digest, signed.signature);
   } catch (err) {
     throw new WorkerError("RECEIPT_INVALID", "receipt signature is malformed", { cause: err });
   }
@@ -215,7 +213,12 @@ export async function verifyReceipt(input: unknown): Promise<SignedReceipt> {
       `receipt is signed by ${signer}, not by its worker ${signed.receipt.worker}`,
     );
   }
-  return signed;
+  return { signed, leaf: keccak256(digest) };
+}
+
+/** Validates the shape and checks the signature is the named worker's; throws RECEIPT_INVALID. */
+export async function verifyReceipt(input: unknown): Promise<SignedReceipt> {
+  return (await verifyReceiptLeaf(input)).signed;
 }
 
 export function receiptLeaf(r: EvaluationReceipt): Hex {

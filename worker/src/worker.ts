@@ -2,14 +2,15 @@
 // complete/fail), with exponential backoff when idle or when the queue errs, and a graceful stop:
 // no new claims, running jobs get `shutdownGraceMs` to finish, the rest are released through
 // /fail with retry so another worker picks them up.
-import { privateKeyToAccount } from "viem/accounts";
+import { workerAccount } from "./account.js";
 import type { LocalAccount } from "viem";
 import { BlobFetcher, DatasetCache, ModelCache } from "./cache.js";
 import type { WorkerConfig } from "./config.js";
 import { ConfigError, WorkerError, errorReason } from "./errors.js";
 import { createLogger, type Logger } from "./log.js";
 import { WorkerMetrics, serveMetrics } from "./metrics.js";
-import { detectExecutionProviders } from "./onnx/providers.js";
+import { chooseExecutionProviders } from "./onnx/providers.js";
+import { RunGate } from "./onnx/session.js";
 import { QueueClient, QueueHttpError } from "./queue-client.js";
 import type { JobContext } from "./jobs/context.js";
 import { runEvaluateJob } from "./jobs/evaluate.js";
@@ -59,7 +60,7 @@ export async function createJobContext(
   config: WorkerConfig,
   deps: WorkerDeps,
 ): Promise<Omit<JobContext, "signal" | "onProgress">> {
-  const providers = await detectExecutionProviders(config.executionProvider);
+  const { providers } = await chooseExecutionProviders(config.executionProvider);
   const fetcher = new BlobFetcher({
     apiUrl: config.apiUrl,
     blobDirs: config.blobDirs,
@@ -70,12 +71,15 @@ export async function createJobContext(
     maxCacheBytes: config.modelCacheBytes,
     maxModelBytes: config.maxModelBytes,
     metrics: deps.metrics,
+    log: deps.log,
     session: {
       providers,
       loadTimeoutMs: config.loadTimeoutMs,
       runTimeoutMs: config.inferenceTimeoutMs,
       memoryLimitBytes: config.memoryLimitBytes,
       intraOpThreads: config.intraOpThreads,
+      // At most `concurrency` models compute at once, even with a next job queued in a host.
+      gate: new RunGate(config.concurrency),
     },
   });
   // Data sets are parsed JSON plus decoded tensors: keep at most a few of the largest size.
@@ -123,7 +127,7 @@ export class Worker {
   ): Promise<Worker> {
     if (!config.privateKey)
       throw new ConfigError("a worker key is required: set --private-key or WORKER_PRIVATE_KEY");
-    const account = privateKeyToAccount(config.privateKey);
+    const account = workerAccount(config.privateKey);
     const log = opts.log ?? createLogger({ fields: { worker: account.address } });
     const metrics = opts.metrics ?? new WorkerMetrics({ defaultMetrics: true });
     const ctx = await createJobContext(config, { account, log, metrics });
@@ -146,11 +150,15 @@ export class Worker {
     if (this.config.metricsPort !== undefined) {
       this.metricsServer = await serveMetrics(this.metrics, this.config.metricsPort, this.config.metricsHost);
     }
+    // The same choice createJobContext made (cached): which providers, and why.
+    const { providers, reason } = await chooseExecutionProviders(this.config.executionProvider);
     this.log.info("worker started", {
       api: this.config.apiUrl,
       concurrency: this.config.concurrency,
       kinds: this.config.kinds,
       metricsPort: this.metricsServer?.port,
+      providers,
+      providerReason: reason,
     });
     for (let i = 0; i < this.config.concurrency; i++) this.slots.push(this.slot(i));
   }
@@ -252,7 +260,12 @@ export class Worker {
     if (left) await this.release(left, "worker shutting down");
   }
 
-  /** Runs a held job; returns when its result is computed (the completion is sent in the background). */
+  /**
+   * Runs a held job; returns when the slot may take its next one: once the job's last inference
+   * started in its model host (the next job's run then waits in the host, so the host goes
+   * straight from one to the other), or else when its result is computed. Scoring, the receipt
+   * and the completion go on in the background.
+   */
   private async process(held: HeldJob): Promise<void> {
     const { raw, controller, log } = held;
     const parsed = claimedJobSchema.safeParse(raw);
@@ -280,8 +293,8 @@ export class Worker {
     const started = performance.now();
     this.metrics.running.inc();
     log.info("job started", { attempt: job.attempt });
-    let computed!: () => void;
-    const resultReady = new Promise<void>((r) => (computed = r));
+    let slotFree!: () => void;
+    const resultReady = new Promise<void>((r) => (slotFree = r));
     entry.done = (async () => {
       try {
         const ctx: JobContext = {
@@ -294,10 +307,11 @@ export class Worker {
             if (quarter(done) > quarter(held.progress?.done ?? 0)) log.info("job progress", { done, total });
             held.progress = { done, total };
           },
-          onInferenceDone: computed,
+          onInferenceDone: slotFree,
+          onInferenceStarted: slotFree,
         };
         const result = await this.execute(ctx, job);
-        computed();
+        slotFree();
         // Let the slot hand its next job to the session first: serializing and signing a result
         // with thousands of per-item scores takes milliseconds that would otherwise sit between
         // two inferences.
@@ -313,7 +327,7 @@ export class Worker {
           ms: Math.round(performance.now() - started),
         });
       } catch (err) {
-        computed();
+        slotFree();
         held.stopHeartbeat();
         if (entry.released) return;
         const reason = errorReason(err);
@@ -324,7 +338,7 @@ export class Worker {
           .fail({ jobId: job.id, reason, retry })
           .catch((e: unknown) => log.warn("fail request failed", { reason: errorReason(e) }));
       } finally {
-        computed();
+        slotFree();
         held.stopHeartbeat();
         this.metrics.running.dec();
         this.metrics.jobDuration.observe({ kind: job.kind }, (performance.now() - started) / 1000);

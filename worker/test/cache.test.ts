@@ -84,7 +84,7 @@ describe("ModelCache", () => {
       metrics,
       session: {
         providers: ["cpu"],
-        loadTimeoutMs: 20_000,
+        loadTimeoutMs: 120_000,
         runTimeoutMs: 5_000,
         memoryLimitBytes: 768 * 2 ** 20,
         intraOpThreads: 1,
@@ -126,7 +126,7 @@ describe("ModelCache", () => {
       maxModelBytes: 1 << 20,
       session: {
         providers: ["cpu"],
-        loadTimeoutMs: 20_000,
+        loadTimeoutMs: 120_000,
         runTimeoutMs: 5_000,
         memoryLimitBytes: 768 * 2 ** 20,
         intraOpThreads: 1,

@@ -6,6 +6,7 @@ import path from "node:path";
 import { generatePrivateKey } from "viem/accounts";
 import { privateKeyToAccount } from "viem/accounts";
 import { loadConfig } from "../src/config.js";
+import type { Logger } from "../src/log.js";
 import { sha256Hex } from "../src/dataset.js";
 import type { Hash32 } from "../src/task-spec.js";
 import { createJobContext } from "../src/worker.js";
@@ -24,7 +25,7 @@ export async function writeBlob(dir: string, bytes: Uint8Array): Promise<Hash32>
 /** Test-sized limits: short timeouts, 1 thread per session. */
 export const TEST_FLAGS: Record<string, string> = {
   "inference-timeout": "3s",
-  "load-timeout": "20s",
+  "load-timeout": "120s",
   "memory-limit": "768MiB",
   threads: "1",
   "execution-provider": "cpu",
@@ -32,13 +33,13 @@ export const TEST_FLAGS: Record<string, string> = {
   "endpoint-retries": "1",
 };
 
-export async function testContext(blobDir: string, flags: Record<string, string> = {}) {
+export async function testContext(blobDir: string, flags: Record<string, string> = {}, log?: Logger) {
   const privateKey = generatePrivateKey();
   const config = loadConfig({
     env: {},
     flags: { ...TEST_FLAGS, "blob-dir": blobDir, "private-key": privateKey, ...flags },
   });
   const account = privateKeyToAccount(privateKey);
-  const ctx = await createJobContext({ ...config, apiUrl: "http://127.0.0.1:9" }, { account });
+  const ctx = await createJobContext({ ...config, apiUrl: "http://127.0.0.1:9" }, { account, log });
   return { ctx, config, account };
 }

@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import type { Hex } from "viem";
 import { AddressDetails } from "@/components/explorer/AddressDetails";
+import { getWalletSettings } from "@/lib/wallet/config";
+import { VerifyAccount } from "@/components/explorer/LightClientVerify";
 import { addressParam, txCursor } from "@/lib/api/params";
 import { getPublicClient } from "@/lib/chain/rpc";
 import { getPrisma } from "@/lib/db/client";
@@ -35,6 +37,7 @@ export default async function AddressPage({ params, searchParams }: Props) {
         firstPage={cursor === undefined}
         precompile={precompileName(address)}
       />
+      <VerifyAccount address={address} chain={getWalletSettings().chain} />
     </>
   );
 }

@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import { BlockDetails } from "@/components/explorer/BlockDetails";
 import { EmptyState } from "@/components/explorer/EmptyState";
+import { getWalletSettings } from "@/lib/wallet/config";
+import { VerifyBlock } from "@/components/explorer/LightClientVerify";
 import { blockNumberParam } from "@/lib/api/params";
 import { getPrisma } from "@/lib/db/client";
 import { parseOr404 } from "@/lib/explorer/params";
@@ -26,7 +28,10 @@ export default async function BlockPage({ params }: Props) {
           it.
         </EmptyState>
       ) : (
-        <BlockDetails data={data} />
+        <>
+          <BlockDetails data={data} />
+          <VerifyBlock height={Number(number)} hash={data.block.hash} chain={getWalletSettings().chain} />
+        </>
       )}
     </>
   );

@@ -120,4 +120,35 @@ describe("consensus runner", () => {
     };
     expect(() => r.receiveCommitCertificate(cert)).toThrow(InvalidConsensusMessageError);
   });
+  it("marks only signature-checked messages as relayable; forged next-height votes are not kept", () => {
+    const { r } = runner();
+    r.start(1, vals);
+    const others = vals.validators.map((v) => v.address).filter((a) => a !== me);
+    const good = vote(others[0]!, "prevote", A);
+    r.receiveVote(good);
+    expect(r.lastVerified).toBe(true);
+    // The same vote with another signature: a duplicate by key, never checked, so not relayed.
+    r.receiveVote({ ...good, signature: keyOf(me).sign(voteDigest(CHAIN_ID, good)) });
+    expect(r.lastVerified).toBe(false);
+    // Next height: a vote signed by its validator is checked against the current set and kept;
+    // one in a validator's name with another key is neither relayable nor kept.
+    const early = vote(others[1]!, "prevote", null, 2);
+    r.receiveVote(early);
+    expect(r.lastVerified).toBe(true);
+    const { signature: _unused, ...body } = vote(others[2]!, "prevote", null, 2);
+    const forged = { ...body, signature: keyOf(me).sign(voteDigest(CHAIN_ID, body)) };
+    r.receiveVote(forged);
+    expect(r.lastVerified).toBe(false);
+    const digest = voteDigest(CHAIN_ID, { type: "precommit", height: 1, round: 0, blockHash: A });
+    r.receiveCommitCertificate({
+      height: 1,
+      round: 0,
+      blockHash: A,
+      signatures: others.map((a) => ({ validator: a, signature: keyOf(a).sign(digest) })),
+    });
+    r.blockValidated(1, A, true);
+    r.start(2, vals);
+    expect(r.knowsVote(early)).toBe(true);
+    expect(r.knowsVote(forged)).toBe(false);
+  });
 });

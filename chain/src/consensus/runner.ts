@@ -96,6 +96,14 @@ export class ConsensusRunner {
     return this.state.validators;
   }
 
+  /**
+   * Whether the message last given to receiveVote/receiveProposal had its signature checked and
+   * found valid. Only such messages may be relayed: one skipped unchecked (a duplicate, a second
+   * proposal for a round, a height not running, an unverifiable next-height message) may be a
+   * forgery, and a peer that checks it would blame the node that relayed it.
+   */
+  lastVerified = false;
+
   /** True when this exact vote is already counted (the network layer skips re-gossiping it). */
   knowsVote(v: Vote): boolean {
     return hasVote(this.state, v);
@@ -151,34 +159,39 @@ export class ConsensusRunner {
 
   /** A proposal from the network. Throws InvalidConsensusMessageError for a bad signature or proposer. */
   receiveProposal(p: Proposal): RunnerOutput[] {
-    if (this.deferIfFuture(p.height, { kind: "proposal", proposal: p })) return [];
-    if (p.height !== this.state.height || !this.inProgress()) return [];
+    this.lastVerified = false;
+    const digest = (): Uint8Array => cachedDigest(this.opts.config.chainId, p, proposalDigest);
+    if (this.deferIfFuture(p.height, p.proposer, digest, p.signature, { kind: "proposal", proposal: p }))
+      return [];
+    if (p.height !== this.state.height || this.state.step === "idle") return [];
     const val = this.state.byAddress.get(p.proposer);
     if (!val)
       throw new InvalidConsensusMessageError(
         `proposal from ${p.proposer}, not a validator at height ${p.height}`,
       );
     if (this.state.rounds.get(p.round)?.proposal) return []; // already have this round's proposal
-    if (
-      !this.opts.verifier.verify(cachedDigest(this.opts.config.chainId, p, proposalDigest), p.signature, val)
-    )
+    if (!this.opts.verifier.verify(digest(), p.signature, val))
       throw new InvalidConsensusMessageError("proposal signature is invalid");
+    this.lastVerified = true;
     return this.input({ kind: "proposal", proposal: p }, { type: "proposal", proposal: p });
   }
 
   /** A vote from the network. Throws InvalidConsensusMessageError for a bad signature or voter. */
   receiveVote(v: Vote): RunnerOutput[] {
-    if (this.deferIfFuture(v.height, { kind: "vote", vote: v })) return [];
-    if (v.height !== this.state.height || !this.inProgress()) return [];
+    this.lastVerified = false;
+    const digest = (): Uint8Array => cachedDigest(this.opts.config.chainId, v, voteDigest);
+    if (this.deferIfFuture(v.height, v.validator, digest, v.signature, { kind: "vote", vote: v })) return [];
+    if (v.height !== this.state.height || this.state.step === "idle") return [];
     const val = this.state.byAddress.get(v.validator);
     if (!val)
       throw new InvalidConsensusMessageError(
         `vote from ${v.validator}, not a validator at height ${v.height}`,
       );
     if (hasVote(this.state, v)) return []; // duplicates from gossip: skip the signature check
-    if (v.round > this.state.round + this.opts.config.maxRoundsAhead) return []; // the machine would drop it
-    if (!this.opts.verifier.verify(cachedDigest(this.opts.config.chainId, v, voteDigest), v.signature, val))
+    if (!this.opts.verifier.verify(digest(), v.signature, val))
       throw new InvalidConsensusMessageError("vote signature is invalid");
+    this.lastVerified = true;
+    if (v.round > this.state.round + this.opts.config.maxRoundsAhead) return []; // the machine would drop it
     return this.input({ kind: "vote", vote: v }, { type: "vote", vote: v });
   }
 
@@ -242,11 +255,26 @@ export class ConsensusRunner {
     return this.state.step !== "idle" && this.state.step !== "decided";
   }
 
-  /** Messages for a later height are not for the machine yet; keep those for the next one. */
-  private deferIfFuture(height: number, m: Message): boolean {
+  /**
+   * Messages for a later height are not for the machine yet. Those for the next height are kept
+   * for it when their signer is in the current set and the signature verifies with its current
+   * key (the set changes only at epoch boundaries: a message from a validator joining there is
+   * dropped and comes again with its retransmissions). Unverifiable ones are not kept, so
+   * forgeries cannot crowd honest early messages out of the bounded queue.
+   */
+  private deferIfFuture(
+    height: number,
+    signer: Hex,
+    digest: () => Uint8Array,
+    signature: Uint8Array,
+    m: Message,
+  ): boolean {
     if (this.state.step === "idle" || height <= this.state.height) return false;
-    if (height === this.state.height + 1 && this.future.length < (this.opts.maxFutureMessages ?? 1024))
-      this.future.push(m);
+    if (height !== this.state.height + 1) return true;
+    const val = this.state.byAddress.get(signer);
+    if (!val || !this.opts.verifier.verify(digest(), signature, val)) return true;
+    this.lastVerified = true;
+    if (this.future.length < (this.opts.maxFutureMessages ?? 1024)) this.future.push(m);
     return true;
   }
 

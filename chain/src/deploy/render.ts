@@ -89,6 +89,9 @@ function appEnv(p: DeployPlan): Record<string, string> {
 }
 
 const nodeCommand = ["npx", "tensorchain", "start", "--config", CONTAINER_PATHS.config];
+const APP_COMMAND = ["npx", "next", "start", "--port", String(CONTAINER_PORTS.app)];
+const INDEXER_COMMAND = ["npx", "tsx", "lib/indexer/main.ts"];
+const WORKER_COMMAND = ["npx", "tensorchain-worker", "run"];
 const statusCheck = (n: PlannedNode) =>
   n.role === "validator"
     ? ["CMD", "npx", "tensorchain", "status", "--rpc", `http://127.0.0.1:${CONTAINER_PORTS.rpc}`]
@@ -99,6 +102,17 @@ const statusCheck = (n: PlannedNode) =>
         "-e",
         `fetch("http://127.0.0.1:${CONTAINER_PORTS.metrics}/healthz").then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`,
       ];
+
+/** A compose service of the app tier (app, indexer, worker): the repository image, restarted. */
+function appTierService(
+  p: DeployPlan,
+  command: string[],
+  environment: Record<string, string>,
+  dependsOn: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return { image: p.image, command, restart: "unless-stopped", environment, ...extra, depends_on: dependsOn };
+}
 
 /** docker-compose.yml (Compose Specification). Secrets come from `.env` beside it. */
 export function composeFile(p: DeployPlan): Record<string, unknown> {
@@ -158,31 +172,20 @@ export function composeFile(p: DeployPlan): Record<string, unknown> {
     redis: { condition: "service_healthy" },
     [rpcHost]: { condition: "service_healthy" },
   };
-  services.app = {
-    image: p.image,
-    command: ["npx", "next", "start", "--port", String(CONTAINER_PORTS.app)],
-    restart: "unless-stopped",
-    environment: { ...appEnv(p), DATABASE_URL: dbUrl },
+  const appTierEnv = { ...appEnv(p), DATABASE_URL: dbUrl };
+  services.app = appTierService(p, APP_COMMAND, appTierEnv, appDeps, {
     ports: [`127.0.0.1:${CONTAINER_PORTS.app}:${CONTAINER_PORTS.app}`],
-    depends_on: appDeps,
-  };
-  services.indexer = {
-    image: p.image,
-    command: ["npx", "tsx", "lib/indexer/main.ts"],
-    restart: "unless-stopped",
-    environment: { ...appEnv(p), DATABASE_URL: dbUrl },
-    depends_on: appDeps,
-  };
-  services.worker = {
-    image: p.image,
-    command: ["npx", "tensorchain-worker", "run"],
-    restart: "unless-stopped",
-    environment: {
+  });
+  services.indexer = appTierService(p, INDEXER_COMMAND, appTierEnv, appDeps);
+  services.worker = appTierService(
+    p,
+    WORKER_COMMAND,
+    {
       TENSORCHAIN_API_URL: `http://app:${CONTAINER_PORTS.app}`,
       WORKER_PRIVATE_KEY: "${WORKER_PRIVATE_KEY:?set WORKER_PRIVATE_KEY in .env}",
     },
-    depends_on: { app: { condition: "service_started" } },
-  };
+    { app: { condition: "service_started" } },
+  );
   services.prometheus = {
     image: "prom/prometheus:v2.53.0",
     restart: "unless-stopped",
@@ -211,6 +214,50 @@ export interface K8sSecrets {
   genesisJson: string;
 }
 
+type Labels = ReturnType<typeof labels>;
+
+function service(
+  p: DeployPlan,
+  name: string,
+  sel: Labels,
+  ports: { name: string; port: number; targetPort: number | string }[],
+  annotations?: Record<string, string>,
+): Manifest {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name, namespace: p.namespace, labels: sel, ...(annotations ? { annotations } : {}) },
+    spec: { selector: sel, ports },
+  };
+}
+
+/** One pod recreated in place, with a `data` volume claim of `storage`. */
+function statefulSet(
+  p: DeployPlan,
+  name: string,
+  sel: Labels,
+  podSpec: Record<string, unknown>,
+  storage: string,
+): Manifest {
+  return {
+    apiVersion: "apps/v1",
+    kind: "StatefulSet",
+    metadata: { name, namespace: p.namespace, labels: sel },
+    spec: {
+      serviceName: name,
+      replicas: 1,
+      selector: { matchLabels: sel },
+      template: { metadata: { labels: sel }, spec: podSpec },
+      volumeClaimTemplates: [
+        {
+          metadata: { name: "data" },
+          spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage } } },
+        },
+      ],
+    },
+  };
+}
+
 function nodeManifests(p: DeployPlan, n: PlannedNode, s: K8sSecrets): Manifest[] {
   const ns = p.namespace;
   const sel = labels("node", { "tensorchain.io/node": n.name });
@@ -233,79 +280,59 @@ function nodeManifests(p: DeployPlan, n: PlannedNode, s: K8sSecrets): Manifest[]
       type: "Opaque",
       stringData: s.nodeKeys.get(n.name)!,
     },
-    {
-      apiVersion: "v1",
-      kind: "Service",
-      metadata: {
-        name: n.name,
-        namespace: ns,
-        labels: sel,
-        annotations: {
-          "prometheus.io/scrape": "true",
-          "prometheus.io/port": String(CONTAINER_PORTS.metrics),
-        },
+    service(
+      p,
+      n.name,
+      sel,
+      ports.map((x) => ({ name: x.name, port: x.containerPort, targetPort: x.name })),
+      {
+        "prometheus.io/scrape": "true",
+        "prometheus.io/port": String(CONTAINER_PORTS.metrics),
       },
-      spec: {
-        selector: sel,
-        ports: ports.map((x) => ({ name: x.name, port: x.containerPort, targetPort: x.name })),
-      },
-    },
-    {
-      apiVersion: "apps/v1",
-      kind: "StatefulSet",
-      metadata: { name: n.name, namespace: ns, labels: sel },
-      spec: {
-        serviceName: n.name,
-        replicas: 1,
-        selector: { matchLabels: sel },
-        template: {
-          metadata: { labels: sel },
-          spec: {
-            // A validator must never run twice (double signing): one pod, recreated in place.
-            terminationGracePeriodSeconds: 30,
-            securityContext: { fsGroup: 1000 },
-            containers: [
-              {
-                name: "node",
-                image: p.image,
-                command: nodeCommand,
-                ports,
-                volumeMounts: [
-                  { name: "data", mountPath: CONTAINER_PATHS.dataDir },
-                  {
-                    name: "config",
-                    mountPath: CONTAINER_PATHS.config,
-                    subPath: "config.json",
-                    readOnly: true,
-                  },
-                  { name: "genesis", mountPath: "/etc/tensorchain/genesis", readOnly: true },
-                  { name: "keys", mountPath: CONTAINER_PATHS.keysDir, readOnly: true },
-                ],
-                readinessProbe: { httpGet: { path: "/healthz", port: "metrics" }, periodSeconds: 10 },
-                livenessProbe: {
-                  httpGet: { path: "/healthz", port: "metrics" },
-                  initialDelaySeconds: 60,
-                  periodSeconds: 20,
-                  failureThreshold: 6,
-                },
-                resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "4Gi" } },
-              },
-            ],
-            volumes: [
-              { name: "config", configMap: { name: `${n.name}-config` } },
-              { name: "genesis", configMap: { name: "genesis" } },
-              { name: "keys", secret: { secretName: `${n.name}-keys`, defaultMode: 0o400 } },
-            ],
-          },
-        },
-        volumeClaimTemplates: [
+    ),
+    statefulSet(
+      p,
+      n.name,
+      sel,
+      {
+        // A validator must never run twice (double signing): one pod, recreated in place.
+        terminationGracePeriodSeconds: 30,
+        securityContext: { fsGroup: 1000 },
+        containers: [
           {
-            metadata: { name: "data" },
-            spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "20Gi" } } },
+            name: "node",
+            image: p.image,
+            command: nodeCommand,
+            ports,
+            volumeMounts: [
+              { name: "data", mountPath: CONTAINER_PATHS.dataDir },
+              {
+                name: "config",
+                mountPath: CONTAINER_PATHS.config,
+                subPath: "config.json",
+                readOnly: true,
+              },
+              { name: "genesis", mountPath: "/etc/tensorchain/genesis", readOnly: true },
+              { name: "keys", mountPath: CONTAINER_PATHS.keysDir, readOnly: true },
+            ],
+            readinessProbe: { httpGet: { path: "/healthz", port: "metrics" }, periodSeconds: 10 },
+            livenessProbe: {
+              httpGet: { path: "/healthz", port: "metrics" },
+              initialDelaySeconds: 60,
+              periodSeconds: 20,
+              failureThreshold: 6,
+            },
+            resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "4Gi" } },
           },
         ],
+        volumes: [
+          { name: "config", configMap: { name: `${n.name}-config` } },
+          { name: "genesis", configMap: { name: "genesis" } },
+          { name: "keys", secret: { secretName: `${n.name}-keys`, defaultMode: 0o400 } },
+        ],
       },
-    },
+      "20Gi",
+    ),
   ];
 }
 
@@ -320,43 +347,25 @@ function simpleStatefulSet(
 ): Manifest[] {
   const sel = labels(name);
   return [
-    {
-      apiVersion: "v1",
-      kind: "Service",
-      metadata: { name, namespace: p.namespace, labels: sel },
-      spec: { selector: sel, ports: [{ name, port, targetPort: port }] },
-    },
-    {
-      apiVersion: "apps/v1",
-      kind: "StatefulSet",
-      metadata: { name, namespace: p.namespace, labels: sel },
-      spec: {
-        serviceName: name,
-        replicas: 1,
-        selector: { matchLabels: sel },
-        template: {
-          metadata: { labels: sel },
-          spec: {
-            containers: [
-              {
-                name,
-                image,
-                ...(args ? { args } : {}),
-                ports: [{ containerPort: port }],
-                env,
-                volumeMounts: [{ name: "data", mountPath }],
-              },
-            ],
-          },
-        },
-        volumeClaimTemplates: [
+    service(p, name, sel, [{ name, port, targetPort: port }]),
+    statefulSet(
+      p,
+      name,
+      sel,
+      {
+        containers: [
           {
-            metadata: { name: "data" },
-            spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "10Gi" } } },
+            name,
+            image,
+            ...(args ? { args } : {}),
+            ports: [{ containerPort: port }],
+            env,
+            volumeMounts: [{ name: "data", mountPath }],
           },
         ],
       },
-    },
+      "10Gi",
+    ),
   ];
 }
 
@@ -427,22 +436,16 @@ export function kubernetesManifests(p: DeployPlan, s: K8sSecrets): Manifest[] {
     ]),
     ...simpleStatefulSet(p, "redis", "redis:7-alpine", 6379, "/data", [], ["--appendonly", "yes"]),
     deployment(p, "app", {
-      command: ["npx", "next", "start", "--port", String(CONTAINER_PORTS.app)],
+      command: APP_COMMAND,
       env: appEnvList,
       ports: [{ containerPort: CONTAINER_PORTS.app }],
     }),
-    {
-      apiVersion: "v1",
-      kind: "Service",
-      metadata: { name: "app", namespace: ns, labels: labels("app") },
-      spec: {
-        selector: labels("app"),
-        ports: [{ name: "http", port: CONTAINER_PORTS.app, targetPort: CONTAINER_PORTS.app }],
-      },
-    },
-    deployment(p, "indexer", { command: ["npx", "tsx", "lib/indexer/main.ts"], env: appEnvList }),
+    service(p, "app", labels("app"), [
+      { name: "http", port: CONTAINER_PORTS.app, targetPort: CONTAINER_PORTS.app },
+    ]),
+    deployment(p, "indexer", { command: INDEXER_COMMAND, env: appEnvList }),
     deployment(p, "worker", {
-      command: ["npx", "tensorchain-worker", "run"],
+      command: WORKER_COMMAND,
       env: [
         { name: "TENSORCHAIN_API_URL", value: `http://app:${CONTAINER_PORTS.app}` },
         secretEnv("WORKER_PRIVATE_KEY", "app-secrets", "WORKER_PRIVATE_KEY"),
@@ -465,14 +468,8 @@ export function kubernetesManifests(p: DeployPlan, s: K8sSecrets): Manifest[] {
       },
       [{ name: "config", configMap: { name: "prometheus" } }],
     ),
-    {
-      apiVersion: "v1",
-      kind: "Service",
-      metadata: { name: "prometheus", namespace: ns, labels: labels("prometheus") },
-      spec: {
-        selector: labels("prometheus"),
-        ports: [{ name: "http", port: CONTAINER_PORTS.prometheus, targetPort: CONTAINER_PORTS.prometheus }],
-      },
-    },
+    service(p, "prometheus", labels("prometheus"), [
+      { name: "http", port: CONTAINER_PORTS.prometheus, targetPort: CONTAINER_PORTS.prometheus },
+    ]),
   ];
 }

@@ -1,81 +1,26 @@
 // Integration tests of the network layer: real libp2p nodes in this process on loopback with
 // ephemeral ports, talking TCP + noise + yamux + gossipsub exactly as deployed nodes do.
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { noise } from "@chainsafe/libp2p-noise";
 import { yamux } from "@chainsafe/libp2p-yamux";
 import { tcp } from "@libp2p/tcp";
 import { lpStream } from "@libp2p/utils";
 import { multiaddr } from "@multiformats/multiaddr";
 import { createLibp2p } from "libp2p";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { NetworkConfigInput } from "./config.js";
+import { describe, expect, it } from "vitest";
+import {
+  connectedIds,
+  TEST_CHAIN_ID as CHAIN_ID,
+  useTestNetworks,
+  waitFor,
+} from "../../test/helpers/networks.js";
 import { InvalidRequestError, PayloadTooLargeError, PeerProtocolError, PeerRequestError } from "./errors.js";
-import { createNetwork, type GossipKind, type Network, type NetworkHooks } from "./p2p.js";
+import { createNetwork, type GossipKind, type NetworkHooks } from "./p2p.js";
 import { GOSSIP_KINDS } from "./topics.js";
 
-const CHAIN_ID = 31337;
-let root: string;
-let dirCount = 0;
-const running: Network[] = [];
-
-beforeAll(async () => {
-  root = await mkdtemp(path.join(os.tmpdir(), "tensorchain-p2p-"));
-});
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((n) => n.stop()));
-});
-
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
-
-function freshDir(): string {
-  return path.join(root, `node-${dirCount++}`);
-}
-
-async function start(config: Partial<NetworkConfigInput> = {}, hooks: NetworkHooks = {}): Promise<Network> {
-  const network = await createNetwork(
-    {
-      chainId: CHAIN_ID,
-      dataDir: freshDir(),
-      host: "127.0.0.1",
-      port: 0,
-      // Every node in a test dials from 127.0.0.1: libp2p's per-host inbound rate limit would trip.
-      inboundConnectionThreshold: 1_000,
-      discoveryIntervalMs: 200,
-      redialBaseMs: 100,
-      redialMaxMs: 500,
-      ...config,
-    },
-    hooks,
-  );
-  running.push(network);
-  return network;
-}
-
-async function stopOne(network: Network): Promise<void> {
-  running.splice(running.indexOf(network), 1);
-  await network.stop();
-}
-
-async function waitFor(
-  what: string,
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const { start, stopOne, freshDir } = useTestNetworks();
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const text = (data: Uint8Array) => new TextDecoder().decode(data);
-const connectedIds = (n: Network) => n.peers().map((p) => p.peerId);
 
 describe("discovery and gossip", () => {
   it("connects 4 nodes through a bootstrap node and delivers gossip on every topic", async () => {

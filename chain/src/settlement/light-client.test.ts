@@ -231,7 +231,12 @@ describe("light client: headers and state proofs", () => {
   });
 
   it("stays browser-safe: no Node built-ins in the light client's module graph", () => {
-    for (const f of ["./light-client.ts", "../consensus/crypto.ts", "../consensus/types.ts"]) {
+    for (const f of [
+      "./light-client.ts",
+      "./rpc-verify.ts",
+      "../consensus/crypto.ts",
+      "../consensus/types.ts",
+    ]) {
       const src = readFileSync(new URL(f, import.meta.url), "utf8");
       expect(src, f).not.toMatch(/from "node:|require\(/);
     }

@@ -181,13 +181,18 @@ export function verifyMptProof(
 
 // ---------------------------------------------------------------- eth_getProof
 
-const data = z.string().regex(/^0x([0-9a-fA-F]{2})*$/, "expected 0x-prefixed hex bytes");
-const quantity = z.string().regex(/^0x[0-9a-fA-F]+$/, "expected a 0x-prefixed hex quantity");
-const hash32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "expected a 32-byte hex hash");
+/** Hex shapes of JSON-RPC answers (also used by rpc-verify.ts). */
+export const rpcHex = {
+  data: z.string().regex(/^0x([0-9a-fA-F]{2})*$/, "expected 0x-prefixed hex bytes"),
+  quantity: z.string().regex(/^0x[0-9a-fA-F]+$/, "expected a 0x-prefixed hex quantity"),
+  hash32: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "expected a 32-byte hex hash"),
+  address: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "expected a 20-byte address"),
+};
+const { data, quantity, hash32 } = rpcHex;
 
 /** Shape of an eth_getProof result (EIP-1186). */
 export const ethGetProofResultSchema = z.object({
-  address: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "expected a 20-byte address"),
+  address: rpcHex.address,
   accountProof: z.array(data),
   balance: quantity,
   codeHash: hash32,

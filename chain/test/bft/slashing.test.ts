@@ -6,6 +6,9 @@
 //  - a validator frozen with SIGSTOP misses more than half of a short downtime window: slashed
 //    1% and jailed, out of the set at the next epoch; after SIGCONT and the jail time an unjail
 //    transaction from its hotkey brings it back.
+// Along the way tensorchain_getValidators reports each registered validator's status (active,
+// jailed with its jail time, tombstoned, inactive after an unjail until the next epoch), its
+// power in the set and its missed blocks, at the head and at past heights.
 // All nodes report the same hash at every height.
 import {
   createPublicClient,
@@ -55,10 +58,69 @@ async function totalStake(node: TestNode, hotkey: Address): Promise<bigint> {
   return BigInt((await node.rpc<{ totalStake: string }>("tensorchain_getStake", [hotkey])).totalStake);
 }
 
-async function setMembers(node: TestNode): Promise<string[]> {
-  return (await node.rpc<{ validators: { address: string }[] }>("tensorchain_getValidators")).validators.map(
-    (v) => v.address,
+interface ValidatorsJson {
+  height: string;
+  totalPower: string;
+  validators: { address: string; pubKey: string; power: string; priority: string }[];
+  epoch: number;
+  epochBlock: string;
+  downtimeWindow: number;
+  maxMissedBlocks: number;
+  registered: {
+    address: string;
+    coldkey: string;
+    consensusKey: string;
+    status: "active" | "inactive" | "jailed" | "tombstoned";
+    jailedUntil: string | null;
+    power: string;
+    bondedStake: string;
+    selfStake: string;
+    missedBlocks: number;
+  }[];
+}
+
+const q = (v: bigint | number): string => `0x${v.toString(16)}`;
+
+/**
+ * tensorchain_getValidators at the head (or at `height`), checked for what holds at any height:
+ * every member is registered with the member's power, non-members have none, the status follows
+ * membership and punishment, and the set was computed at a root epoch block before the height.
+ */
+async function validatorsAt(node: TestNode, height?: bigint | number): Promise<ValidatorsJson> {
+  const r = await node.rpc<ValidatorsJson>(
+    "tensorchain_getValidators",
+    height === undefined ? [] : [q(height)],
   );
+  if (height !== undefined) expect(r.height).toBe(q(height));
+  const members = new Map(r.validators.map((v) => [v.address, v.power]));
+  for (const v of r.registered) {
+    expect(v.power).toBe(members.get(v.address) ?? "0x0");
+    const expected =
+      v.status === "tombstoned" || v.status === "jailed"
+        ? v.status
+        : members.has(v.address)
+          ? "active"
+          : "inactive";
+    expect(v.status).toBe(expected);
+    if (v.status === "active" || v.status === "inactive") expect(v.jailedUntil).toBeNull();
+  }
+  for (const m of members.keys()) expect(r.registered.map((v) => v.address)).toContain(m);
+  const period = BigInt(BASE.rootTempo + 1);
+  const e = BigInt(r.epochBlock);
+  expect(e < BigInt(r.height)).toBe(true);
+  expect(e === 0n ? 0 : Number((e + 1n) / period)).toBe(r.epoch);
+  if (e > 0n) expect((e + 1n) % period).toBe(0n);
+  return r;
+}
+
+const standing = (r: ValidatorsJson, hotkey: string) => {
+  const v = r.registered.find((x) => x.address === hotkey);
+  if (!v) throw new Error(`${hotkey} is not registered at height ${r.height}`);
+  return v;
+};
+
+async function setMembers(node: TestNode): Promise<string[]> {
+  return (await validatorsAt(node)).validators.map((v) => v.address);
 }
 
 interface ValidatorInfo {
@@ -82,6 +144,12 @@ describe("slashing on a network of 4 validator processes", () => {
     const offender = hotkeyOf(n, 3).address.toLowerCase() as Address;
     await until(async () => (await minHeight(n.nodes)) >= 1, "4 validators to commit a block", WAIT_MS);
     expect(await setMembers(n0)).toContain(offender);
+    // Height 1: the genesis set, every registered validator active with its stake as power.
+    const first = await validatorsAt(n1, 1);
+    expect(first).toMatchObject({ epoch: 0, epochBlock: "0x0", totalPower: q(4n * STAKE) });
+    expect(first.registered.map((v) => [v.status, v.power, v.bondedStake, v.missedBlocks])).toEqual(
+      Array(4).fill(["active", q(STAKE), q(STAKE), 0]),
+    );
 
     await until(
       async () => (await totalStake(n0, offender)) < STAKE,
@@ -114,6 +182,11 @@ describe("slashing on a network of 4 validator processes", () => {
     const carrier = await client.getBlock({ blockNumber: slashed[0]!.blockNumber! });
     const { evidence } = decodeHeaderExtra(hexToBytes(carrier.extraData));
     expect(evidence.map((e) => e.voteA.validator)).toEqual([offender]);
+    // Active on the state that block executed on, tombstoned from the next height on.
+    const carrierHeight = slashed[0]!.blockNumber!;
+    expect(standing(await validatorsAt(n1, carrierHeight), offender).status).toBe("active");
+    const afterSlash = standing(await validatorsAt(n1, carrierHeight + 1n), offender);
+    expect(afterSlash).toMatchObject({ status: "tombstoned", bondedStake: q((STAKE * 95n) / 100n) });
     // The evidence left every pool once included (stale pieces against the tombstoned
     // validator are dropped when the next proposer builds).
     await until(
@@ -129,6 +202,13 @@ describe("slashing on a network of 4 validator processes", () => {
       WAIT_MS,
     );
     expect(await setMembers(n1)).toHaveLength(3);
+    const now = await validatorsAt(n1);
+    expect(now.registered).toHaveLength(4);
+    expect(standing(now, offender)).toMatchObject({ status: "tombstoned", power: "0x0" });
+    expect(now.registered.filter((v) => v.status === "active")).toHaveLength(3);
+    expect(now.epoch).toBeGreaterThan(0);
+    // The set of the running height, from the node's consensus, equals the one replayed for it.
+    expect(await validatorsAt(n1, BigInt(now.height))).toEqual(now);
     const h = await minHeight(n.nodes);
     await until(async () => (await minHeight(n.nodes)) >= h + 3, "progress without the offender", WAIT_MS);
     await expectSameChain(n.nodes, await minHeight(n.nodes));
@@ -165,6 +245,19 @@ describe("slashing on a network of 4 validator processes", () => {
       { hotkey: expect.any(String), reason: 1, amount: STAKE / 100n },
     ]);
     expect((slashed[0]!.args as { hotkey: string }).hotkey.toLowerCase()).toBe(victim);
+    // On the state the punishing block executed on, the window held (at least) the most misses
+    // allowed; from the next height the validator is jailed and its window starts afresh.
+    const jailHeight = slashed[0]!.blockNumber!;
+    const beforeJail = await validatorsAt(n0, jailHeight);
+    expect(beforeJail).toMatchObject({ downtimeWindow: 20, maxMissedBlocks: 10 });
+    expect(standing(beforeJail, victim).status).toBe("active");
+    expect(standing(beforeJail, victim).missedBlocks).toBeGreaterThanOrEqual(10);
+    expect(standing(await validatorsAt(n0, jailHeight + 1n), victim)).toMatchObject({
+      status: "jailed",
+      jailedUntil: q(jailed.jailedUntil),
+      bondedStake: q(STAKE - STAKE / 100n),
+      missedBlocks: 0,
+    });
     // Nobody else was punished.
     for (const i of [0, 1, 2])
       expect((await getValidator(client, hotkeyOf(n, i).address)).jailedUntil).toBe(0n);
@@ -173,6 +266,7 @@ describe("slashing on a network of 4 validator processes", () => {
       "the jailed validator to leave the set",
       WAIT_MS,
     );
+    expect(standing(await validatorsAt(n0), victim)).toMatchObject({ status: "jailed", power: "0x0" });
 
     n3.signal("SIGCONT");
     // Unjail once a block's timestamp has passed the jail time.
@@ -187,6 +281,11 @@ describe("slashing on a network of 4 validator processes", () => {
     const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 100, timeout: 60_000 });
     expect(receipt.status).toBe("success");
     expect((await getValidator(client, victim)).jailedUntil).toBe(0n);
+    // Unjailed: inactive until a root epoch puts it back in the set (validatorsAt checks that
+    // the status follows the membership of that height's set).
+    await until(async () => (await n0.height()) >= Number(receipt.blockNumber), "the unjail block", WAIT_MS);
+    const unjailed = standing(await validatorsAt(n0, receipt.blockNumber + 1n), victim);
+    expect(["active", "inactive"]).toContain(unjailed.status);
     await until(
       async () => (await setMembers(n0)).includes(victim),
       "the unjailed validator to rejoin the set",
@@ -195,6 +294,7 @@ describe("slashing on a network of 4 validator processes", () => {
     const h = await minHeight(n.nodes);
     await until(async () => (await minHeight(n.nodes)) >= h + 3, "all 4 to follow the chain", WAIT_MS);
     expect(await setMembers(n2)).toHaveLength(4);
+    expect(standing(await validatorsAt(n2), victim).status).toBe("active");
     await expectSameChain(n.nodes, await minHeight(n.nodes));
   }, 600_000);
 });

@@ -6,12 +6,13 @@
 //
 // The RPC port is chosen by the node (port 0) on the first start and reused on restart, so
 // clients made from `rpcUrl` keep working across restarts.
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { defineChain, type Chain } from "viem";
 import { deriveAccounts } from "../../src/crypto/dev-accounts.js";
 import type { DevAccount } from "../../src/crypto/dev-accounts.js";
@@ -44,6 +45,13 @@ export interface DevNodeOptions {
   startTimeoutMs?: number;
   /** More `tensorchain start` options (e.g. ["--metrics-port", "0"]). */
   extraArgs?: string[];
+  /**
+   * Run the dev chain under BFT consensus (a one-validator network node, `--p2p-port 0`) instead
+   * of the dev block producer, so blocks have commit certificates (tensorchain_getCommit,
+   * tensorchain_getValidators). The same dev genesis (chain id, funded accounts), written first
+   * with `tensorchain genesis --dev`.
+   */
+  bft?: boolean;
 }
 
 export interface DevNode {
@@ -92,6 +100,7 @@ export async function startDevNode(opts: DevNodeOptions = {}): Promise<DevNode> 
       String(port),
       "--block-time",
       String(blockTime),
+      ...(opts.bft ? ["--validator-key", path.join(dataDir, "validator-0.json"), "--p2p-port", "0"] : []),
       ...(opts.extraArgs ?? []),
     ];
     const p = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
@@ -121,6 +130,19 @@ export async function startDevNode(opts: DevNodeOptions = {}): Promise<DevNode> 
     });
   };
 
+  if (opts.bft && !existsSync(path.join(dataDir, "genesis.json"))) {
+    await promisify(execFile)(process.execPath, [
+      BIN,
+      "genesis",
+      "--out",
+      dataDir,
+      "--validators",
+      "1",
+      "--dev",
+      "--block-time",
+      String(blockTime),
+    ]);
+  }
   await launch();
   const node: DevNode = {
     get rpcUrl() {

@@ -23,4 +23,11 @@ export interface JobContext {
    * while this one scores its outputs, signs its receipt and completes.
    */
   onInferenceDone?: () => void;
+  /**
+   * Called when the job's last inference starts in its model host: the slot may queue its next
+   * job's inference in the host now, which starts it the moment this one ends — no gap between
+   * two runs. (RunGate keeps the number of models computing at once within the worker's
+   * concurrency; a slot has at most one run going on and one waiting.)
+   */
+  onInferenceStarted?: () => void;
 }

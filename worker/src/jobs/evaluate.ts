@@ -65,6 +65,7 @@ export async function scoreModel(
           ctx.metrics?.inference.observe(seconds);
           ctx.onProgress?.(done, total);
         },
+        ...(ctx.onInferenceStarted ? { onStarted: ctx.onInferenceStarted } : {}),
       },
     );
     if (ctx.onInferenceDone) {
@@ -93,7 +94,7 @@ export async function runEvaluateJob(
     // When the parent model is measured here, its inference is the job's last one.
     const parentRun = payload.parentModelHash !== undefined && payload.parentScoreBps === undefined;
     outcome = await scoreModel(
-      parentRun ? { ...ctx, onInferenceDone: undefined } : ctx,
+      parentRun ? { ...ctx, onInferenceDone: undefined, onInferenceStarted: undefined } : ctx,
       spec,
       ds,
       payload.modelHash,

@@ -14,6 +14,7 @@ import { wireTensorSchema } from "../tensor.js";
 import { hash32Schema, taskSpecSchema } from "../task-spec.js";
 import { signedReceiptSchema, MAX_SCORE_BPS } from "../receipts.js";
 import { ALL_METRICS, type Metric } from "../task-spec.js";
+import type { ItemResult } from "../evaluators/types.js";
 
 export const JOB_KINDS = ["evaluate", "score", "infer"] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
@@ -104,11 +105,67 @@ export const heartbeatResponseSchema = z.object({
   leaseMs: z.number().int().positive().optional(),
 });
 
-const itemSchema = z.object({
-  index: z.number().int().min(0),
-  score: z.number(),
-  predicted: z.union([z.number(), z.string(), z.array(z.number())]).optional(),
-  expected: z.union([z.number(), z.string(), z.array(z.number()), z.array(z.string())]).optional(),
+const isNumber = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+const everyNumber = (v: unknown[]) => v.every(isNumber);
+const everyString = (v: unknown[]) => v.every((x) => typeof x === "string");
+
+/**
+ * Why `v` is not an ItemResult (with the offending key), or undefined when it is one; `extra`
+ * is set when it has keys an ItemResult does not.
+ */
+function itemIssue(v: unknown): { key?: string; message: string } | { extra: boolean } {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return { message: "expected an object" };
+  const o = v as Record<string, unknown>;
+  if (!Number.isSafeInteger(o.index) || (o.index as number) < 0)
+    return { key: "index", message: "expected a whole number ≥ 0" };
+  if (!isNumber(o.score)) return { key: "score", message: "expected a number" };
+  const p = o.predicted;
+  if (p !== undefined && !isNumber(p) && typeof p !== "string" && !(Array.isArray(p) && everyNumber(p)))
+    return { key: "predicted", message: "expected a number, a string or an array of numbers" };
+  const e = o.expected;
+  if (
+    e !== undefined &&
+    !isNumber(e) &&
+    typeof e !== "string" &&
+    !(Array.isArray(e) && (everyNumber(e) || everyString(e)))
+  )
+    return { key: "expected", message: "expected a number, a string, or an array of numbers or of strings" };
+  // index and score are there, and predicted and expected when defined: any other key is extra.
+  let keys = 0;
+  for (const _ in o) keys++;
+  return { extra: keys > 2 + (p !== undefined ? 1 : 0) + (e !== undefined ? 1 : 0) };
+}
+
+function stripItem(it: ItemResult): ItemResult {
+  return {
+    index: it.index,
+    score: it.score,
+    ...(it.predicted !== undefined ? { predicted: it.predicted } : {}),
+    ...(it.expected !== undefined ? { expected: it.expected } : {}),
+  };
+}
+
+/**
+ * Per-item results: an evaluation of a large data set sends thousands, on every completion. A
+ * zod object schema per item costs the server milliseconds per job; this one check accepts and
+ * refuses exactly what that schema did (numbers finite, index a whole number ≥ 0), reports the
+ * first bad item's path, and drops unknown keys as it did (copying only the items that have any).
+ */
+const itemsSchema = z.custom<ItemResult[]>().transform((v, ctx) => {
+  if (!Array.isArray(v)) {
+    ctx.addIssue({ code: "custom", message: "expected an array of per-item results" });
+    return z.NEVER;
+  }
+  let out: ItemResult[] | undefined;
+  for (let i = 0; i < v.length; i++) {
+    const issue = itemIssue(v[i]);
+    if ("message" in issue) {
+      ctx.addIssue({ code: "custom", path: issue.key ? [i, issue.key] : [i], message: issue.message });
+      return z.NEVER;
+    }
+    if (issue.extra) (out ??= v.slice())[i] = stripItem(v[i] as ItemResult);
+  }
+  return out ?? (v as ItemResult[]);
 });
 
 const scoredFields = {
@@ -121,7 +178,7 @@ const scoredFields = {
   score: z.number().min(0).max(100),
   scoreBps: z.number().int().min(0).max(MAX_SCORE_BPS),
   metrics: z.record(z.string(), z.number()),
-  items: z.array(itemSchema),
+  items: itemsSchema,
   durationMs: z.number().min(0),
 };
 

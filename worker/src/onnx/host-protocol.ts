@@ -9,13 +9,15 @@ export type ExecutionProvider = "cuda" | "cpu";
 export type ToHost =
   | { type: "load"; model: Uint8Array; providers: ExecutionProvider[]; intraOpThreads: number }
   | { type: "run"; id: number; feeds: Record<string, HostTensor>; fetches: string[] }
-  /** Keep these inputs under `key` for runDataset (replaces any previous data set). */
+  /** Keep these inputs under `key` for the runDataset requests after it (replaces any previous data set). */
   | { type: "dataset"; key: string; inputs: Record<string, HostTensor> }
   | { type: "runDataset"; id: number; key: string; fetches: string[]; plan: BatchPlan };
 
 export type FromHost =
   | { type: "loaded"; signature: ModelSignature; provider: ExecutionProvider; cudaError?: string }
   | { type: "load-error"; message: string }
+  /** The host began request `id` (requests queue in the host and run one at a time). */
+  | { type: "started"; id: number }
   /** After each batch of a runDataset: resets the parent's per-batch timer. */
   | { type: "progress"; id: number; done: number; total: number; seconds: number }
   | { type: "result"; id: number; outputs: Record<string, HostTensor> }

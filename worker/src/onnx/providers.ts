@@ -7,8 +7,6 @@ import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import type { ExecutionProvider } from "./host-protocol.js";
 
-let cached: ExecutionProvider[] | undefined;
-
 function cudaLibraryPresent(): boolean {
   try {
     const require = createRequire(import.meta.url);
@@ -21,16 +19,39 @@ function cudaLibraryPresent(): boolean {
   }
 }
 
-/** ['cuda', 'cpu'] where CUDA is usable, else ['cpu']. `prefer` forces a choice (config). */
-export async function detectExecutionProviders(
+export interface ProviderChoice {
+  /** In order of preference; always ends with "cpu". */
+  providers: ExecutionProvider[];
+  /** Why: logged when the worker starts. */
+  reason: string;
+}
+
+let cached: ProviderChoice | undefined;
+
+/** ['cuda', 'cpu'] where CUDA is usable, else ['cpu'], and why. `prefer` forces a choice (config). */
+export async function chooseExecutionProviders(
   prefer: "auto" | ExecutionProvider = "auto",
-): Promise<ExecutionProvider[]> {
-  if (prefer === "cpu") return ["cpu"];
-  if (prefer === "cuda") return ["cuda", "cpu"];
+): Promise<ProviderChoice> {
+  if (prefer === "cpu") return { providers: ["cpu"], reason: "CPU chosen by configuration" };
+  if (prefer === "cuda")
+    return {
+      providers: ["cuda", "cpu"],
+      reason: "CUDA chosen by configuration (CPU if a session cannot use it)",
+    };
   if (cached) return cached;
   const ort = await import("onnxruntime-node");
-  const backends = ort.listSupportedBackends();
-  const cuda = backends.find((b) => b.name === "cuda");
-  cached = cuda && (cuda.bundled || cudaLibraryPresent()) ? ["cuda", "cpu"] : ["cpu"];
+  const cuda = ort.listSupportedBackends().find((b) => b.name === "cuda");
+  if (!cuda) cached = { providers: ["cpu"], reason: "this onnxruntime-node build has no CUDA provider" };
+  else if (cuda.bundled || cudaLibraryPresent())
+    cached = {
+      providers: ["cuda", "cpu"],
+      reason: "CUDA provider library found (CPU if a session cannot use it)",
+    };
+  else
+    cached = {
+      providers: ["cpu"],
+      reason:
+        "no CUDA provider library next to onnxruntime-node's binding (install onnxruntime-node with CUDA)",
+    };
   return cached;
 }

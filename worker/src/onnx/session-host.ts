@@ -99,17 +99,29 @@ function runError(id: number, err: unknown): FromHost {
   };
 }
 
+// Runs, and data sets between them, happen one at a time in the order they arrive: the worker
+// sends the next job's run while one is going on, and the host starts it as soon as that ends.
+let queue: Promise<void> = Promise.resolve();
+function enqueue(task: () => Promise<void> | void): void {
+  queue = queue.then(task).catch(() => undefined);
+}
+
 process.on("message", (raw: ToHost) => {
   if (raw.type === "load") {
     load(raw).catch((err: unknown) =>
       send({ type: "load-error", message: err instanceof Error ? err.message : String(err) }),
     );
-  } else if (raw.type === "run") {
-    run(raw).catch((err: unknown) => send(runError(raw.id, err)));
   } else if (raw.type === "dataset") {
-    dataset = { key: raw.key, inputs: raw.inputs };
-  } else if (raw.type === "runDataset") {
-    runDataset(raw).catch((err: unknown) => send(runError(raw.id, err)));
+    enqueue(() => {
+      dataset = { key: raw.key, inputs: raw.inputs };
+    });
+  } else if (raw.type === "run" || raw.type === "runDataset") {
+    enqueue(() => {
+      send({ type: "started", id: raw.id });
+      return (raw.type === "run" ? run(raw) : runDataset(raw)).catch((err: unknown) =>
+        send(runError(raw.id, err)),
+      );
+    });
   }
 });
 // The parent going away (crash, SIGKILL) must not leave an orphan holding a GPU.

@@ -27,6 +27,8 @@ export interface SessionLimits {
 
 export interface CreateSessionOptions extends SessionLimits {
   providers: ExecutionProvider[];
+  /** Shared by the sessions of one worker: bounds how many compute at once (its concurrency). */
+  gate?: RunGate;
 }
 
 const MEMORY_POLL_MS = 50;
@@ -60,8 +62,38 @@ async function residentBytes(pid: number): Promise<number | undefined> {
 type Pending = {
   resolve: (msg: FromHost) => void;
   reject: (err: WorkerError) => void;
+  /** The host began this request (it may wait behind earlier ones). */
+  started: () => void;
   progress: (msg: Extract<FromHost, { type: "progress" }>) => void;
 };
+
+/**
+ * Permits for running models: at most `size` session hosts compute at once, whatever the number
+ * of requests queued in them. A session holds one permit while it has requests outstanding, so
+ * a request to a busy session queues in its host (no gap between two runs) without one.
+ */
+export class RunGate {
+  private free: number;
+  private readonly waiters: (() => void)[] = [];
+
+  constructor(readonly size: number) {
+    this.free = size;
+  }
+
+  acquire(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiters.shift();
+    if (next) next();
+    else this.free++;
+  }
+}
 
 export class IsolatedSession {
   readonly signature: ModelSignature;
@@ -70,8 +102,15 @@ export class IsolatedSession {
   readonly cudaError: string | undefined;
   private readonly child: ChildProcess;
   private readonly limits: SessionLimits;
-  private pending: Pending | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly gate: RunGate | undefined;
+  /** Requests sent to the host and not answered yet, in the order the host runs them. */
+  private readonly pending = new Map<number, Pending>();
+  /** Sends wait here for the gate, so requests reach the host in call order. */
+  private sendQueue: Promise<unknown> = Promise.resolve();
+  /** This session holds a gate permit: from its first outstanding request to its last reply. */
+  private holdsPermit = false;
+  /** Sends waiting for the host to have nothing outstanding (see request's `exclusive`). */
+  private readonly idleWaiters: (() => void)[] = [];
   private nextId = 1;
   private hostDatasetKey: string | undefined;
   private exitReason: WorkerError | undefined;
@@ -81,9 +120,11 @@ export class IsolatedSession {
     child: ChildProcess,
     limits: SessionLimits,
     loaded: Extract<FromHost, { type: "loaded" }>,
+    gate: RunGate | undefined,
   ) {
     this.child = child;
     this.limits = limits;
+    this.gate = gate;
     this.signature = loaded.signature;
     this.provider = loaded.provider;
     this.cudaError = loaded.cudaError;
@@ -166,7 +207,7 @@ export class IsolatedSession {
       };
       child.send(msg);
     });
-    const session = new IsolatedSession(child, opts, loaded);
+    const session = new IsolatedSession(child, opts, loaded, opts.gate);
     child.on("message", (msg: FromHost) => session.onMessage(msg));
     child.on("exit", (code, signal) => session.handleExit(code, signal, stderr));
     child.on("error", () => undefined); // a dead host is reported through "exit"
@@ -193,77 +234,113 @@ export class IsolatedSession {
       `model host exited unexpectedly (${signal ?? `code ${code}`})`,
       { details: stderr },
     );
-    this.pending?.reject(this.exitReason);
-    this.pending = undefined;
+    // The run that was going on gets the reason; those queued behind it never ran, so their
+    // jobs are not the model's fault here: they are given back to be run again.
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    pending.forEach((p, i) =>
+      p.reject(
+        i === 0
+          ? this.exitReason!
+          : new WorkerError("SESSION_LOST", "the model host ended before this run started"),
+      ),
+    );
     for (const l of this.exitListeners.splice(0)) l();
   }
 
   private onMessage(msg: FromHost): void {
-    if (!this.pending) return;
-    if (msg.type === "progress") {
-      this.pending.progress(msg);
+    if (msg.type === "loaded" || msg.type === "load-error") return;
+    const p = this.pending.get(msg.id);
+    if (!p) return;
+    if (msg.type === "started") {
+      p.started();
       return;
     }
-    const p = this.pending;
-    this.pending = undefined;
+    if (msg.type === "progress") {
+      p.progress(msg);
+      return;
+    }
+    this.pending.delete(msg.id);
     p.resolve(msg);
   }
 
   /**
-   * Runs the model once. Requests to one session are serialized (the host is single-threaded),
-   * and the time limit starts when this run starts, not while it waits behind another. Floating
-   * outputs containing NaN or ±Infinity are rejected with NON_FINITE_OUTPUT.
+   * Runs the model once. Requests to one session run one after the other in the host; each is
+   * sent as soon as it is made (so the host goes from one straight to the next), and its time
+   * limit starts when the host starts it, not while it waits behind another. Floating outputs
+   * containing NaN or ±Infinity are rejected with NON_FINITE_OUTPUT.
    */
   run(
     feeds: Record<string, HostTensor>,
     fetches: string[],
     timeoutMs = this.limits.runTimeoutMs,
   ): Promise<Record<string, HostTensor>> {
-    return this.enqueue(() => this.request((id) => [{ type: "run", id, feeds, fetches }], timeoutMs));
+    return this.request((id) => [{ type: "run", id, feeds, fetches }], timeoutMs);
   }
 
   /**
    * Runs the model over a whole data set in batches inside the host: the inputs cross to the
    * host once per (session, key) and stay there, so repeated evaluations cost one round trip.
    * The time limit applies to each batch (the host reports progress after every batch).
+   * `onStarted` is called when the host starts it (after any request queued before it).
    */
   runDataset(
     key: string,
     inputs: Record<string, HostTensor>,
     fetches: string[],
     plan: BatchPlan,
-    opts: { timeoutMs?: number; onBatch?: (done: number, total: number, seconds: number) => void } = {},
+    opts: {
+      timeoutMs?: number;
+      onBatch?: (done: number, total: number, seconds: number) => void;
+      onStarted?: () => void;
+    } = {},
   ): Promise<Record<string, HostTensor>> {
-    return this.enqueue(() =>
-      this.request(
-        (id) => {
-          const msgs: ToHost[] = [];
-          if (this.hostDatasetKey !== key) msgs.push({ type: "dataset", key, inputs });
-          this.hostDatasetKey = key;
-          msgs.push({ type: "runDataset", id, key, fetches, plan });
-          return msgs;
-        },
-        opts.timeoutMs ?? this.limits.runTimeoutMs,
-        opts.onBatch,
-      ),
+    return this.request(
+      (id) => {
+        const msgs: ToHost[] = [];
+        if (this.hostDatasetKey !== key) msgs.push({ type: "dataset", key, inputs });
+        this.hostDatasetKey = key;
+        msgs.push({ type: "runDataset", id, key, fetches, plan });
+        return msgs;
+      },
+      opts.timeoutMs ?? this.limits.runTimeoutMs,
+      opts.onBatch,
+      opts.onStarted,
+      // A new data set is sent only to an idle host: its memory then counts against its own run,
+      // never against the run it would otherwise arrive during.
+      () => this.hostDatasetKey !== key,
     );
-  }
-
-  private enqueue<T>(task: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(task);
-    this.queue = next.catch(() => undefined);
-    return next;
   }
 
   private async request(
     build: (id: number) => ToHost[],
     timeoutMs: number,
     onBatch?: (done: number, total: number, seconds: number) => void,
+    onStarted?: () => void,
+    exclusive?: () => boolean,
   ): Promise<Record<string, HostTensor>> {
     if (!this.alive) throw this.exitReason ?? new WorkerError("SESSION_CRASHED", "model host is not running");
+    // A session with requests outstanding holds a gate permit already; an idle one takes one
+    // first. Chained so that requests are sent in the order they were made.
+    // (No event can run between this check and the request's registration below: only
+    // microtasks separate them.)
+    const send = this.sendQueue.then(async () => {
+      if (exclusive?.() && this.pending.size > 0) await new Promise<void>((r) => this.idleWaiters.push(r));
+      if (this.gate && !this.holdsPermit) {
+        await this.gate.acquire();
+        this.holdsPermit = true;
+      }
+      if (!this.alive) {
+        this.releasePermit();
+        throw this.exitReason ?? new WorkerError("SESSION_CRASHED", "model host is not running");
+      }
+    });
+    this.sendQueue = send.catch(() => undefined);
+    await send;
     const id = this.nextId++;
     const reply = await new Promise<FromHost>((resolve, reject) => {
-      let timer: NodeJS.Timeout;
+      let timer: NodeJS.Timeout | undefined;
+      let stopWatch: () => void = () => undefined;
       const arm = () => {
         clearTimeout(timer);
         timer = setTimeout(() => {
@@ -272,15 +349,15 @@ export class IsolatedSession {
           );
         }, timeoutMs);
       };
-      arm();
-      const stopWatch = watchMemory(this.child, this.limits.memoryLimitBytes, (rss) => {
-        this.kill(memoryError(rss, this.limits.memoryLimitBytes, "running"));
-      });
       const done = () => {
         clearTimeout(timer);
         stopWatch();
+        if (this.pending.size === 0) {
+          this.releasePermit();
+          for (const wake of this.idleWaiters.splice(0)) wake();
+        }
       };
-      this.pending = {
+      this.pending.set(id, {
         resolve: (m) => {
           done();
           resolve(m);
@@ -289,12 +366,18 @@ export class IsolatedSession {
           done();
           reject(e);
         },
+        started: () => {
+          arm();
+          stopWatch = watchMemory(this.child, this.limits.memoryLimitBytes, (rss) => {
+            this.kill(memoryError(rss, this.limits.memoryLimitBytes, "running"));
+          });
+          onStarted?.();
+        },
         progress: (m) => {
-          if (m.id !== id) return;
           arm();
           onBatch?.(m.done, m.total, m.seconds);
         },
-      };
+      });
       for (const msg of build(id)) {
         this.child.send(msg, (err) => {
           if (err) this.kill(new WorkerError("SESSION_CRASHED", `cannot reach model host: ${err.message}`));
@@ -320,6 +403,12 @@ export class IsolatedSession {
       }
     }
     return reply.outputs;
+  }
+
+  private releasePermit(): void {
+    if (!this.holdsPermit) return;
+    this.holdsPermit = false;
+    this.gate?.release();
   }
 
   private kill(reason: WorkerError): void {

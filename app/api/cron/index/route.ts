@@ -1,10 +1,9 @@
 // GET /api/cron/index — one bounded indexing step for serverless deployments (Vercel Cron
 // calls GET with `Authorization: Bearer $CRON_SECRET`). The long-running loop (lib/indexer/run.ts)
 // and this handler share indexNewBlocks(), so they can even run side by side.
-import { timingSafeEqual } from "node:crypto";
 import { getConfig } from "@/lib/config";
 import { getPrisma } from "@/lib/db/client";
-import { ApiError, bearerToken, handle, json } from "@/lib/api/http";
+import { handle, json, requireCronSecret } from "@/lib/api/http";
 import { indexNewBlocks } from "@/lib/indexer/index-blocks";
 import { createIndexerClient } from "@/lib/indexer/rpc";
 
@@ -15,20 +14,10 @@ export const maxDuration = 60;
 /** Blocks per invocation: bounded so one call finishes well inside a serverless time limit. */
 const MAX_BLOCKS_PER_CALL = 2_000;
 
-function authorized(request: Request, secret: string | undefined): boolean {
-  if (secret === undefined) return true;
-  const token = bearerToken(request);
-  if (token === null) return false;
-  const a = Buffer.from(token);
-  const b = Buffer.from(secret);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 export function GET(request: Request): Promise<Response> {
   return handle(async () => {
     const { indexer, chain } = getConfig();
-    if (!authorized(request, indexer.cronSecret))
-      throw new ApiError("UNAUTHORIZED", "missing or wrong bearer token (CRON_SECRET)");
+    requireCronSecret(request, indexer.cronSecret);
     const client = createIndexerClient(chain.rpcUrl, { timeoutMs: chain.rpcTimeoutMs * 4 });
     const r = await indexNewBlocks({
       prisma: getPrisma(),

@@ -1,8 +1,7 @@
 // GET /api/cron/monitor — one network-monitor check for serverless deployments (Vercel Cron
 // calls GET with `Authorization: Bearer $CRON_SECRET`). The long-running loop
 // (lib/monitor/run.ts) runs the same runMonitorCheck(); both may run side by side.
-import { timingSafeEqual } from "node:crypto";
-import { ApiError, bearerToken, CACHE_NONE, handle, json } from "@/lib/api/http";
+import { CACHE_NONE, handle, json, requireCronSecret } from "@/lib/api/http";
 import { getConfig } from "@/lib/config";
 import { runMonitorCheck } from "@/lib/monitor/check";
 import { defaultMonitorDeps } from "@/lib/monitor/deps";
@@ -11,19 +10,9 @@ export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 export const maxDuration = 60;
 
-function authorized(request: Request, secret: string | undefined): boolean {
-  if (secret === undefined) return true;
-  const token = bearerToken(request);
-  if (token === null) return false;
-  const a = Buffer.from(token);
-  const b = Buffer.from(secret);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 export function GET(request: Request): Promise<Response> {
   return handle(async () => {
-    if (!authorized(request, getConfig().indexer.cronSecret))
-      throw new ApiError("UNAUTHORIZED", "missing or wrong bearer token (CRON_SECRET)");
+    requireCronSecret(request, getConfig().indexer.cronSecret);
     const r = await runMonitorCheck(defaultMonitorDeps());
     return json(
       {

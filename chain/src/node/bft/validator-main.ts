@@ -111,7 +111,7 @@ export async function startBftNode(cfg: BftNodeConfig): Promise<RunningBftNode> 
       log,
       onFinalized: (info) => reporter?.onFinalized(info),
     });
-    node.backend.registerMethods(bftRpcMethods(driver));
+    node.backend.registerMethods(bftRpcMethods(driver, { chain: node.chain, genesis }));
     if (metrics) {
       const d = driver;
       const net = network;

@@ -116,6 +116,7 @@ describe("consensus faults carried by blocks", () => {
       [...hotkeys].sort(),
     );
     expect(await s.consensusSetAt(1)).toEqual(hotkeys);
+    expect(await s.consensusSetFrom()).toBe(1);
     expect(await s.getStake(hotkeys[0]!, hotkeys[0]!)).toBe(STAKE);
   });
 

@@ -688,6 +688,14 @@ export class ProtocolStore {
     );
   }
 
+  /**
+   * First height of the latest recorded consensus set: 1 for the genesis set, E + 1 for a set
+   * recomputed at root-tempo epoch block E; 0 where none was recorded (no BFT accounting).
+   */
+  async consensusSetFrom(): Promise<number> {
+    return fieldNum(await this.get(PRECOMPILES.staking, STAKING_SLOT.consensusSetFrom), 0, 64);
+  }
+
   /** Members (lowercase hotkeys) of the consensus set of `height`; null when no kept set covers it. */
   async consensusSetAt(height: number): Promise<Address[] | null> {
     const w = await this.get(PRECOMPILES.staking, STAKING_SLOT.consensusSetFrom);

@@ -1,7 +1,6 @@
 // POST /api/v1/faucet/admin { action: "block" | "unblock", address? , ip? } with
 // `Authorization: Bearer $FAUCET_ADMIN_TOKEN`; disabled (403) when no token is configured.
-import { timingSafeEqual } from "node:crypto";
-import { ApiError, bearerToken, CACHE_NONE, handle, json, readJson } from "@/lib/api/http";
+import { ApiError, bearerTokenMatches, CACHE_NONE, handle, json, readJson } from "@/lib/api/http";
 import { getFaucet } from "@/lib/faucet/instance";
 
 export const dynamic = "force-dynamic";
@@ -13,12 +12,8 @@ export function POST(request: Request): Promise<Response> {
     const expected = faucet.config.adminToken;
     if (expected === undefined)
       throw new ApiError("FORBIDDEN", "faucet admin is disabled (set FAUCET_ADMIN_TOKEN)");
-    const token = bearerToken(request);
-    const ok =
-      token !== null &&
-      token.length === expected.length &&
-      timingSafeEqual(Buffer.from(token), Buffer.from(expected));
-    if (!ok) throw new ApiError("UNAUTHORIZED", "missing or wrong admin bearer token");
+    if (!bearerTokenMatches(request, expected))
+      throw new ApiError("UNAUTHORIZED", "missing or wrong admin bearer token");
     return json(await faucet.admin(await readJson(request)), { cache: CACHE_NONE });
   });
 }
