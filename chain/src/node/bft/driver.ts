@@ -116,6 +116,8 @@ const TX_BATCH_BYTES = 96 * 1024;
 const TX_FLUSH_MS = 10;
 const SYNC_INTERVAL_MS = 1000;
 const SYNC_BATCH = 32;
+/** Rounds of asking for the best head and fetching up to it, in one sync. */
+const SYNC_PASSES = 4;
 const MAX_EVIDENCE = 1000;
 /** Re-send this height's own messages when no progress was made for this long (doubling after each). */
 const RETRANSMIT_MS = 1000;
@@ -332,6 +334,16 @@ export class BftDriver {
         if (h > this.runner.height + 1) void this.maybeSync(from);
         return "ignore";
       }
+      let out;
+      try {
+        out = this.runner.receiveProposal(msg.proposal);
+      } catch (e) {
+        if (e instanceof InvalidConsensusMessageError) return "reject";
+        throw e;
+      }
+      // Only a proposal whose signature was checked has its block kept (on disk for a restart's
+      // WAL replay) and is relayed; one that could not be checked is neither.
+      if (!this.runner.lastVerified) return "ignore";
       if (!this.blocks.has(msg.proposal.blockHash)) {
         this.pending.save(h, msg.proposal.blockHash, msg.blockBytes);
         this.blocks.set(msg.proposal.blockHash, {
@@ -343,14 +355,47 @@ export class BftDriver {
         const e = this.blocks.get(msg.proposal.blockHash)!;
         e.proposer ??= msg.proposal.proposer;
       }
-      try {
-        await this.exec(this.runner.receiveProposal(msg.proposal));
-      } catch (e) {
-        if (e instanceof InvalidConsensusMessageError) return "reject";
-        throw e;
-      }
+      await this.exec(out);
+      if (h === this.runner.height + 1) await this.catchUpWith(msg.block, from);
       return "accept";
     });
+  }
+
+  /**
+   * A checked proposal of the next height carries in its header the certificate of the height
+   * this node is still deciding: the others have committed it. Commit with that certificate when
+   * the block is held (Tendermint's catch-up through the last commit), else fetch it now from the
+   * peer that relayed the proposal. Without this a node that fell behind (a restart, a pause)
+   * stays a height or two behind the others for good, hearing each height only after it ended.
+   */
+  private async catchUpWith(next: Block, from: string): Promise<void> {
+    const height = this.runner.height;
+    if (Number(this.o.chain.head.header.number) >= height) return;
+    let cert: CommitCertificate | null;
+    try {
+      cert = decodeHeaderExtra(next.header.extraData).certificate;
+    } catch {
+      return; // the proposal's block is judged (and refused) when its height is reached
+    }
+    if (!cert || cert.height !== height) return;
+    try {
+      verifyCommitCertificate({
+        chainId: this.chainId,
+        validators: this.set,
+        height,
+        blockHash: cert.blockHash,
+        certificate: cert,
+        verifier: nativeVerifier,
+      });
+    } catch (e) {
+      if (!(e instanceof LightClientError)) throw e;
+      return;
+    }
+    if (this.candidate?.hash === cert.blockHash || this.blocks.has(cert.blockHash)) {
+      await this.busy(() => this.commit(cert));
+    } else {
+      void this.maybeSync(from, true);
+    }
   }
 
   private async onVote(data: Uint8Array): Promise<ValidationResult> {
@@ -363,12 +408,16 @@ export class BftDriver {
     return this.enqueue(async () => {
       if (vote.height < this.runner.height - 1) return "ignore";
       if (vote.type === "precommit" && vote.height === this.lastCert?.height) return this.latePrecommit(vote);
+      let out;
       try {
-        await this.exec(this.runner.receiveVote(vote));
+        out = this.runner.receiveVote(vote);
       } catch (e) {
         if (e instanceof InvalidConsensusMessageError) return "reject";
         throw e;
       }
+      // Not relayed unless checked (see ConsensusRunner.lastVerified).
+      if (!this.runner.lastVerified) return "ignore";
+      await this.exec(out);
       return "accept";
     });
   }
@@ -487,7 +536,9 @@ export class BftDriver {
     try {
       for (const ev of decodeHeaderExtra(block.header.extraData).evidence) {
         if (this.evidence.delete(utilBytesToHex(encodeEvidence(ev))))
-          this.o.log.info(`bft: evidence against ${ev.voteA.validator} included in block ${block.header.number}`);
+          this.o.log.info(
+            `bft: evidence against ${ev.voteA.validator} included in block ${block.header.number}`,
+          );
       }
     } catch {
       // A committed block decodes (execution checked it); nothing to prune otherwise.
@@ -563,7 +614,11 @@ export class BftDriver {
           break;
         case "validate-block":
           await this.exec(
-            this.runner.blockValidated(a.height, a.blockHash, await this.busy(() => this.validate(a.blockHash))),
+            this.runner.blockValidated(
+              a.height,
+              a.blockHash,
+              await this.busy(() => this.validate(a.blockHash)),
+            ),
           );
           break;
         case "commit":
@@ -627,8 +682,7 @@ export class BftDriver {
   }
 
   /** Transactions of the mempool (decoded, senders recovered on admission), for applyBlock. */
-  private readonly knownTx: KnownTxLookup = (hash) =>
-    this.o.mempool.get(utilBytesToHex(hash) as Hex)?.p;
+  private readonly knownTx: KnownTxLookup = (hash) => this.o.mempool.get(utilBytesToHex(hash) as Hex)?.p;
 
   private async dropCandidate(): Promise<void> {
     if (!this.candidate) return;
@@ -708,6 +762,8 @@ export class BftDriver {
   }
 
   private async commit(cert: CommitCertificate): Promise<void> {
+    // Committed already (from the next height's certificate, or by sync).
+    if (cert.height <= Number(this.o.chain.head.header.number)) return;
     let c: ExecutedCandidate;
     if (this.candidate?.hash === cert.blockHash) {
       c = this.candidate.c;
@@ -772,22 +828,25 @@ export class BftDriver {
     if (this.syncing || this.stopped) return;
     this.syncing = true;
     try {
-      const best = await this.o.network.bestPeer().catch(() => null);
-      if (!best) return;
-      const head = Number(this.o.chain.head.header.number);
-      if (best.height <= head || (best.height === head + 1 && !this.stalled() && !force)) return;
-      const peer = hint && hint === best.peerId ? hint : best.peerId;
-      let from = head + 1;
-      while (from <= best.height && !this.stopped) {
-        const payloads = await this.o.network.requestBlocks(
-          peer,
-          from,
-          Math.min(SYNC_BATCH, best.height - from + 1),
-        );
-        if (payloads.length === 0) break;
-        const applied = await this.enqueue(() => this.applySynced(peer, payloads));
-        if (applied === 0) break;
-        from = Number(this.o.chain.head.header.number) + 1;
+      // The others keep committing while this node syncs: ask again until a pass finds it level.
+      for (let pass = 0; pass < SYNC_PASSES && !this.stopped; pass++) {
+        const best = await this.o.network.bestPeer().catch(() => null);
+        if (!best) return;
+        const head = Number(this.o.chain.head.header.number);
+        if (best.height <= head || (best.height === head + 1 && !this.stalled() && !force)) return;
+        const peer = hint && hint === best.peerId ? hint : best.peerId;
+        let from = head + 1;
+        while (from <= best.height && !this.stopped) {
+          const payloads = await this.o.network.requestBlocks(
+            peer,
+            from,
+            Math.min(SYNC_BATCH, best.height - from + 1),
+          );
+          if (payloads.length === 0) return;
+          const applied = await this.enqueue(() => this.applySynced(peer, payloads));
+          if (applied === 0) return;
+          from = Number(this.o.chain.head.header.number) + 1;
+        }
       }
     } catch (e) {
       this.o.log.error(`bft: sync failed: ${(e as Error).message}`);
