@@ -16,11 +16,24 @@ const nextConfig: NextConfig = {
   // ioredis, pg and libsecp256k1's binding (chain/src/crypto/secp256k1.ts, with which the job
   // API recovers the signer of every worker request and receipt). WalletConnect's provider is
   // browser-only (never loaded on the server).
-  serverExternalPackages: ["@walletconnect/ethereum-provider", "@prisma/client", ".prisma/client", "@prisma/adapter-pg", "@electric-sql/pglite", "@electric-sql/pglite-socket", "pg", "ioredis", "secp256k1"],
-  // A separate build directory lets a test run its own `next dev` beside a developer's
-  // (app/home.browser.test.ts); it must stay inside the project (and under .next/, ignored).
+  serverExternalPackages: [
+    "@walletconnect/ethereum-provider",
+    "@prisma/client",
+    ".prisma/client",
+    "@prisma/adapter-pg",
+    "@electric-sql/pglite",
+    "@electric-sql/pglite-socket",
+    "pg",
+    "ioredis",
+    "secp256k1",
+  ],
+  // A separate build directory lets the browser tests build and serve their own beside a
+  // developer's (lib/test/browser.ts); it must stay inside the project (and under .next/, ignored).
   distDir: process.env.NEXT_DIST_DIR ?? ".next",
   poweredByHeader: false,
+  // The browser tests' shared build (lib/test/browser.ts) leaves the type check to
+  // `npm run typecheck` rather than spending a minute of the test run on it.
+  typescript: { ignoreBuildErrors: process.env.NEXT_SKIP_TYPECHECK === "1" },
   typedRoutes: false,
   // The app imports protocol definitions from chain/src, whose ESM sources import siblings as
   // "./x.js" (TypeScript's NodeNext convention, run by tsx). Webpack maps those to the .ts

@@ -1,13 +1,19 @@
 // The explorer's pages in a real browser over an index of a real dev node: a subnet and a
 // miner registered through the precompiles and two of its epochs, indexed into the embedded
-// database (genesis, validator, metagraph snapshots), then `next dev` and headless Chromium.
+// database (genesis, validator, metagraph snapshots), then the app's production build (`next start`) and headless Chromium.
 // Each page is checked for what a user looks for, in light and dark (prefers-color-scheme) and
 // on a phone-sized screen; screenshots land in screenshots/ for review.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SCREENSHOTS, hasChromium, launchChromium, startNextDev, type NextDev } from "../lib/test/browser";
+import {
+  SCREENSHOTS,
+  hasChromium,
+  launchChromium,
+  startNextServer,
+  type NextServer,
+} from "../lib/test/browser";
 import { createPublicClient, http } from "viem";
 import { RPC_OPTS, startDevNode, type DevNode } from "../chain/test/helpers/devnode";
 import { createPrisma } from "../lib/db/client";
@@ -21,7 +27,7 @@ import { driveProtocol, type ProtocolActivity } from "../lib/indexer/test-protoc
 describe.skipIf(!hasChromium)("explorer pages in Chromium", () => {
   let node: DevNode;
   let db: EmbeddedDatabase;
-  let next: NextDev | undefined;
+  let next: NextServer | undefined;
   let browser: Browser | undefined;
   let appUrl: string;
   let activity: ProtocolActivity;
@@ -45,12 +51,9 @@ describe.skipIf(!hasChromium)("explorer pages in Chromium", () => {
     } finally {
       await prisma.$disconnect();
     }
-    next = await startNextDev({
-      name: "browser-test-explorer",
+    next = await startNextServer({
       readyPath: "/validators",
       env: { CHAIN_RPC_URL: node.rpcUrl, DATABASE_URL: db.url },
-      // The first request compiles the page: minutes on a loaded 2-core machine.
-      timeoutMs: 1_200_000,
     });
     appUrl = next.url;
     browser = await launchChromium();
@@ -73,7 +76,7 @@ describe.skipIf(!hasChromium)("explorer pages in Chromium", () => {
       .first()
       .waitFor({ state: "attached" });
 
-  /** Opens `path` in a light and a dark page (the first navigation may wait for next dev to compile it). */
+  /** Opens `path` in a light and a dark page. */
   async function visit(route: string, name: string, check: (page: Page) => Promise<void>): Promise<void> {
     for (const scheme of ["light", "dark"] as const) {
       const page = await browser!.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: scheme });

@@ -1,4 +1,4 @@
-// The home page in a real browser: a dev node, the embedded database, `next dev` on a free
+// The home page in a real browser: a dev node, the embedded database, the app (`next start`) on a free
 // port and headless Chromium (Debian's package, driven by playwright-core). The page must show
 // the node's current height, the health route must report both dependencies up, and when the
 // node goes away the page must say so. Screenshots land in screenshots/ for review.
@@ -29,12 +29,11 @@ describe.skipIf(!hasChromium)("home page in Chromium", () => {
       startEmbeddedDatabase({ dataDir: null, port: 0 }),
     ]);
     harness = await startBrowserApp({
-      name: "browser-test-home",
       readyPath: "/",
       env: { CHAIN_RPC_URL: node.rpcUrl, DATABASE_URL: db.url },
     });
     appUrl = harness.app.url;
-  }, 420_000);
+  }, 1_500_000);
 
   afterAll(async () => {
     await harness?.stop();

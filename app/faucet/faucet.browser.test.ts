@@ -1,8 +1,9 @@
 // The faucet, home and network pages in a real browser: a dev node, the embedded database
-// (migrated), `next dev` on a free port and headless Chromium (Debian's package, driven by
+// (migrated), the app (`next start`) on a free port and headless Chromium (Debian's package, driven by
 // playwright-core), as in app/home.browser.test.ts. The faucet claim goes all the way: the
 // proof of work is solved in the page's Web Worker, the claim is queued, sent and confirmed on
 // the node, and the page links the transaction. Screenshots land in screenshots/ for review.
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { createPublicClient, http } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,6 +11,7 @@ import { SCREENSHOTS, hasChromium, startBrowserApp, type BrowserApp } from "../.
 import { RPC_OPTS, startDevNode, type DevNode } from "../../chain/test/helpers/devnode";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "../../lib/db/embedded";
 import { migrate } from "../../lib/db/migrate";
+import { DEV_FAUCET_ACCOUNT_INDEX } from "../../lib/faucet/config";
 
 describe.skipIf(!hasChromium)("faucet, home and network pages in Chromium", () => {
   let node: DevNode;
@@ -24,19 +26,22 @@ describe.skipIf(!hasChromium)("faucet, home and network pages in Chromium", () =
     ]);
     await migrate(db.url);
     harness = await startBrowserApp({
-      name: "browser-test-faucet",
       readyPath: "/faucet",
       env: {
         CHAIN_RPC_URL: node.rpcUrl,
         DATABASE_URL: db.url,
         // Cheap proof of work: the test is about the flow, not the hashing.
         FAUCET_POW_DIFFICULTY: "10",
+        // A production server refuses the public dev key and a per-process secret: both given,
+        // as an operator would (the dev node funds this account).
+        FAUCET_PRIVATE_KEY: node.accounts[DEV_FAUCET_ACCOUNT_INDEX]!.privateKey,
+        FAUCET_POW_SECRET: randomBytes(32).toString("hex"),
       },
     });
     appUrl = harness.app.url;
-  }, 420_000);
+  }, 1_500_000);
 
-  /** A page whose first navigation may wait for `next dev` to compile the route on a loaded machine. */
+  /** A page with the generous waits of a loaded machine. */
   async function openPage() {
     const page = await harness!.newPage({ viewport: { width: 1280, height: 900 } });
     return page;

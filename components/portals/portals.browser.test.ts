@@ -11,7 +11,7 @@
 // the chain's metagraph) and adds a worker key, whose real worker process evaluates the miner's
 // model into a signed receipt the portal lists, then removes the key; a delegation is unstaked,
 // unbonds and is claimed, with its rewards history.
-// One dev node, one next dev server, one database and one browser page for the whole file.
+// One dev node, one app server, one database and one browser page for the whole file.
 // Screenshots land in screenshots/.
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -41,7 +41,7 @@ import {
   startBrowserApp,
   write,
   type BrowserApp,
-  type NextDev,
+  type NextServer,
 } from "@/lib/test/browser";
 import { installTestWallet, TEST_WALLET_NAME, type TestWallet } from "@/lib/test/test-wallet";
 
@@ -62,7 +62,7 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
   let node: DevNode;
   let db: TestDatabase;
   let harness: BrowserApp;
-  let app: NextDev;
+  let app: NextServer;
   let page: Page;
   let wallet: TestWallet;
   let dataDir: string;
@@ -83,7 +83,6 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
     ]);
     dataDir = mkdtempSync(path.join(os.tmpdir(), "tc-portals-"));
     harness = await startBrowserApp({
-      name: "portals-test",
       readyPath: "/miner",
       env: {
         CHAIN_RPC_URL: node.rpcUrl,

@@ -40,7 +40,6 @@ describe.skipIf(!hasChromium)("WalletConnect over a self-hosted relay in Chromiu
       startLocalRelay(),
     ]);
     harness = await startBrowserApp({
-      name: "walletconnect-test",
       readyPath: "/staking",
       env: {
         CHAIN_RPC_URL: node.rpcUrl,

@@ -1,9 +1,13 @@
-// Shared by the Chromium tests: a free loopback port, `next dev --webpack` on it in its own
-// build directory (so several test files and a developer's dev server do not collide),
-// headless Chromium from Debian's package driven by playwright-core, and both together
-// (startBrowserApp) with pages whose waits allow for `next dev` compiling on a loaded machine.
+// Shared by the Chromium tests: a free loopback port, the app served on it by `next start` from
+// one production build that every browser test file shares (built on first use, keyed by a hash
+// of the app's sources, so an unchanged tree is not built again), headless Chromium from
+// Debian's package driven by playwright-core, and both together (startBrowserApp). A production
+// server answers a page in well under a second; `next dev` compiled each page again in every
+// test file, minutes each on a loaded 2-core machine. (`npm start` itself, with `next dev`, is
+// tested in scripts/start.test.ts.)
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContextOptions, type Locator, type Page } from "playwright-core";
 import type { Hex } from "viem";
@@ -18,43 +22,150 @@ import { freePort } from "@/chain/src/util/free-port";
 
 export { freePort };
 
-export interface NextDev {
+const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
+/** What the build is made of: a change to any file here (tests excepted) makes a new build. */
+const BUILD_INPUTS = ["app", "components", "lib", "chain/src", "contracts", "prisma", "public"];
+const BUILD_FILES = ["next.config.ts", "package-lock.json", "tsconfig.json", "tsconfig.base.json"];
+const TEST_HELPERS = path.join(ROOT, "lib/test");
+const SOURCE = /\.(tsx?|jsx?|mjs|cjs|json|css|prisma|sol|svg|png|ico|txt)$/;
+
+/** The key of the app's current sources (names the test build). */
+export function testBuildKey(): string {
+  const hash = createHash("sha256");
+  const walk = (dir: string): void => {
+    if (!existsSync(dir)) return;
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : 1,
+    )) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        // lib/test holds test helpers (this file among them), never part of the app.
+        if (entry.name !== "node_modules" && !entry.name.startsWith(".") && full !== TEST_HELPERS) walk(full);
+      } else if (SOURCE.test(entry.name) && !/\.test\.tsx?$/.test(entry.name)) {
+        hash.update(path.relative(ROOT, full)).update("\0").update(readFileSync(full)).update("\0");
+      }
+    }
+  };
+  for (const d of BUILD_INPUTS) walk(path.join(ROOT, d));
+  for (const f of BUILD_FILES)
+    if (existsSync(path.join(ROOT, f))) hash.update(f).update(readFileSync(path.join(ROOT, f)));
+  return hash.digest("hex").slice(0, 16);
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * The production build the browser tests serve (`.next/test-build-<key>`, relative to the
+ * project), made by the first test file that needs it; files running beside it wait for it.
+ * Builds of other source states are removed. The type check is left to `npm run typecheck` and
+ * the docs test, not repeated here.
+ */
+export async function testBuild(timeoutMs = 1_200_000): Promise<string> {
+  const key = testBuildKey();
+  const distDir = `.next/test-build-${key}`;
+  const dir = path.join(ROOT, distDir);
+  const done = path.join(dir, "TEST_BUILD_COMPLETE");
+  const lock = `${dir}.lock`;
+  const deadline = Date.now() + timeoutMs;
+  mkdirSync(path.join(ROOT, ".next"), { recursive: true });
+  while (!existsSync(done)) {
+    if (Date.now() > deadline) throw new Error(`the test build ${distDir} did not finish in time`);
+    try {
+      mkdirSync(lock);
+    } catch {
+      // Another test file is building: wait for it, or take over if its process died.
+      let owner = 0;
+      try {
+        owner = Number(readFileSync(path.join(lock, "pid"), "utf8"));
+      } catch {
+        // the lock is being made or removed
+      }
+      if (owner > 0 && !alive(owner)) rmSync(lock, { recursive: true, force: true });
+      else if (owner === 0 && Date.now() - statSafeMtime(lock) > 30_000)
+        rmSync(lock, { recursive: true, force: true });
+      await new Promise((r) => setTimeout(r, 1000));
+      continue;
+    }
+    try {
+      writeFileSync(path.join(lock, "pid"), String(process.pid));
+      for (const e of readdirSync(path.join(ROOT, ".next")))
+        if (e.startsWith("test-build-") && !e.startsWith(`test-build-${key}`))
+          rmSync(path.join(ROOT, ".next", e), { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
+      await runBuild(distDir, deadline - Date.now());
+      writeFileSync(done, new Date().toISOString());
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
+  return distDir;
+}
+
+function statSafeMtime(p: string): number {
+  try {
+    return statSync(p).mtimeMs;
+  } catch {
+    return Date.now();
+  }
+}
+
+async function runBuild(distDir: string, timeoutMs: number): Promise<void> {
+  let log = "";
+  const proc = spawn(process.execPath, [NEXT_BIN, "build", "--webpack"], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_DIST_DIR: distDir,
+      NEXT_TELEMETRY_DISABLED: "1",
+      NEXT_SKIP_TYPECHECK: "1",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  proc.stdout!.on("data", (d: Buffer) => (log += d.toString()));
+  proc.stderr!.on("data", (d: Buffer) => (log += d.toString()));
+  const timer = setTimeout(() => proc.kill("SIGKILL"), timeoutMs);
+  const code = await new Promise<number | null>((r) => proc.once("exit", (c) => r(c)));
+  clearTimeout(timer);
+  if (code !== 0) throw new Error(`next build for the browser tests failed (${code}):\n${log.slice(-8000)}`);
+}
+
+export interface NextServer {
   url: string;
   log(): string;
   stop(): Promise<void>;
 }
 
 /**
- * Starts `next dev --webpack` with `env` added to this process's environment and waits until
- * `readyPath` answers 200 (the first request compiles it: slow on a busy machine).
+ * Serves the shared test build (testBuild) with `next start` on a free port, with `env` added to
+ * this process's environment (the app reads its configuration at run time), and waits until
+ * `readyPath` answers 200. `timeoutMs` covers a build that this call has to make or wait for.
  */
-export async function startNextDev(opts: {
+export async function startNextServer(opts: {
   env: Record<string, string>;
-  name: string;
   readyPath?: string;
   timeoutMs?: number;
-}): Promise<NextDev> {
+}): Promise<NextServer> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 1_200_000);
+  const distDir = await testBuild(deadline - Date.now());
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const distDir = `.next/${opts.name}-${process.pid}`;
   let log = "";
-  // NODE_ENV: vitest sets "test", which next dev would warn about.
   const proc: ChildProcess = spawn(
     process.execPath,
-    [
-      path.join(ROOT, "node_modules/next/dist/bin/next"),
-      "dev",
-      "--webpack",
-      "-H",
-      "127.0.0.1",
-      "-p",
-      String(port),
-    ],
+    [NEXT_BIN, "start", "-H", "127.0.0.1", "-p", String(port)],
     {
       cwd: ROOT,
       env: {
         ...process.env,
-        NODE_ENV: "development",
+        NODE_ENV: "production",
         NEXT_DIST_DIR: distDir,
         NEXT_TELEMETRY_DISABLED: "1",
         APP_URL: url,
@@ -64,30 +175,32 @@ export async function startNextDev(opts: {
     },
   );
   proc.stdout!.on("data", (d: Buffer) => (log += d.toString()));
-  proc.stderr!.on("data", (d: Buffer) => (log += d.toString()));
+  proc.stderr!.on("data", (d: Buffer) => {
+    log += d.toString();
+    // The server's errors go to the test's output too (a page's 500 is explained there).
+    process.stderr.write(`[app] ${d.toString()}`);
+  });
   const stop = async () => {
     if (proc.exitCode === null && proc.signalCode === null) {
       proc.kill("SIGTERM");
       await new Promise((r) => proc.once("exit", r));
     }
-    rmSync(path.join(ROOT, distDir), { recursive: true, force: true });
   };
-  const deadline = Date.now() + (opts.timeoutMs ?? 300_000);
   while (Date.now() < deadline) {
     if (proc.exitCode !== null) {
       await stop();
-      throw new Error(`next dev exited (${proc.exitCode}):\n${log}`);
+      throw new Error(`next start exited (${proc.exitCode}):\n${log}`);
     }
     try {
-      const res = await fetch(url + (opts.readyPath ?? "/"), { signal: AbortSignal.timeout(120_000) });
+      const res = await fetch(url + (opts.readyPath ?? "/"), { signal: AbortSignal.timeout(60_000) });
       if (res.status === 200) return { url, log: () => log, stop };
     } catch {
       // not up yet
     }
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 250));
   }
   await stop();
-  throw new Error(`next dev did not serve ${url} in time:\n${log}`);
+  throw new Error(`next start did not serve ${url} in time:\n${log}`);
 }
 
 export function launchChromium(): Promise<Browser> {
@@ -106,22 +219,19 @@ export function launchChromium(): Promise<Browser> {
 }
 
 export interface BrowserApp {
-  app: NextDev;
+  app: NextServer;
   browser: Browser;
   /**
-   * A new page. Its first visit of a route waits for `next dev` to compile it: slow on a loaded
-   * machine, so navigations may take `navigationTimeoutMs` (default 300 s) and other waits 180 s.
+   * A new page. Navigations may take `navigationTimeoutMs` (default 300 s) and other waits 180 s:
+   * generous, for a loaded machine.
    */
   newPage(opts?: BrowserContextOptions & { navigationTimeoutMs?: number }): Promise<Page>;
   stop(): Promise<void>;
 }
 
-/**
- * `next dev` (see startNextDev; its first compile may take up to 20 minutes here, a loaded
- * machine's worst) and Chromium, with the screenshots folder made.
- */
-export async function startBrowserApp(opts: Parameters<typeof startNextDev>[0]): Promise<BrowserApp> {
-  const app = await startNextDev({ timeoutMs: 1_200_000, ...opts });
+/** The app (startNextServer) and Chromium, with the screenshots folder made. */
+export async function startBrowserApp(opts: Parameters<typeof startNextServer>[0]): Promise<BrowserApp> {
+  const app = await startNextServer(opts);
   let browser: Browser;
   try {
     browser = await launchChromium();
@@ -135,6 +245,11 @@ export async function startBrowserApp(opts: Parameters<typeof startNextDev>[0]):
     browser,
     async newPage({ navigationTimeoutMs = 300_000, ...o } = {}) {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, ...o });
+      // The page's own errors go to the test's output: a failing wait then says why.
+      page.on("pageerror", (err) => process.stderr.write(`[page error] ${err.stack ?? err.message}\n`));
+      page.on("console", (msg) => {
+        if (msg.type() === "error") process.stderr.write(`[page console] ${msg.text()}\n`);
+      });
       page.setDefaultNavigationTimeout(navigationTimeoutMs);
       page.setDefaultTimeout(180_000);
       return page;
