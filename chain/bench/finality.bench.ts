@@ -24,9 +24,11 @@ import { RpcClient, signWorkload } from "./rpc-throughput.bench.js";
  * Shorter than the genesis default (DEFAULT_BLOCK_TIME_MS, 1000 ms): measured back to back at
  * 1,200 tx/s offered, 1000 ms blocks cost ~6 % less CPU per transaction but finalized fewer per
  * second (a block is capped at what its proposer executes in a third of the propose timeout, so
- * one height per second caps throughput) with a latency floor of half a block time (BENCHMARKS.md).
+ * one height per second caps throughput) with a latency floor of half a block time. 250 ms blocks
+ * pay the per-height cost (≈ 30 CPU ms per validator) four times a second: on 2 cores, 4
+ * validators finalized 593 tx/s at 250 ms, 837 and 734 at 500 ms, 739 at 750 ms (BENCHMARKS.md).
  */
-const BLOCK_TIME_MS = 250;
+const BLOCK_TIME_MS = 500;
 const TICK_MS = 50;
 const SENDERS = 10;
 
