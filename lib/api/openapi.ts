@@ -8,6 +8,8 @@ const int = { type: "integer" } as const;
 const weiStr = { type: "string", pattern: "^\\d+$", description: "amount in wei, decimal" } as const;
 const hash = { type: "string", pattern: "^0x[0-9a-f]{64}$" } as const;
 const addr = { type: "string", pattern: "^0x[0-9a-f]{40}$" } as const;
+/** The fields every inference answer has, served or failed: its job and the neuron whose model ran. */
+const inferJob = { jobId: { ...str, format: "uuid" }, netuid: int, uid: int, hotkey: addr } as const;
 const nullable = (s: object) => ({ oneOf: [s, { type: "null" }] });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
@@ -276,10 +278,7 @@ export function openApiDocument() {
                   schema: {
                     type: "object",
                     properties: {
-                      jobId: { ...str, format: "uuid" },
-                      netuid: int,
-                      uid: int,
-                      hotkey: addr,
+                      ...inferJob,
                       modelHash: hash,
                       status: { const: "failed" },
                       reason: str,
@@ -515,10 +514,7 @@ export function openApiDocument() {
         InferResult: {
           type: "object",
           properties: {
-            jobId: { ...str, format: "uuid" },
-            netuid: int,
-            uid: int,
-            hotkey: addr,
+            ...inferJob,
             modelHash: { ...hash, description: "sha256 of the ONNX model that served the request" },
             status: { const: "ok" },
             outputs: { type: "object", additionalProperties: ref("Tensor") },

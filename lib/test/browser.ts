@@ -116,25 +116,41 @@ function statSafeMtime(p: string): number {
   }
 }
 
-async function runBuild(distDir: string, timeoutMs: number): Promise<void> {
+/** `next <args>` in production mode on `distDir`, its output collected (and stderr echoed if asked). */
+function spawnNext(
+  args: string[],
+  distDir: string,
+  env: Record<string, string>,
+  echoStderr = false,
+): { proc: ChildProcess; log: () => string } {
   let log = "";
-  const proc = spawn(process.execPath, [NEXT_BIN, "build", "--webpack"], {
+  const proc = spawn(process.execPath, [NEXT_BIN, ...args], {
     cwd: ROOT,
     env: {
       ...process.env,
       NODE_ENV: "production",
       NEXT_DIST_DIR: distDir,
       NEXT_TELEMETRY_DISABLED: "1",
-      NEXT_SKIP_TYPECHECK: "1",
+      ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
   proc.stdout!.on("data", (d: Buffer) => (log += d.toString()));
-  proc.stderr!.on("data", (d: Buffer) => (log += d.toString()));
+  proc.stderr!.on("data", (d: Buffer) => {
+    log += d.toString();
+    // The server's errors go to the test's output too (a page's 500 is explained there).
+    if (echoStderr) process.stderr.write(`[app] ${d.toString()}`);
+  });
+  return { proc, log: () => log };
+}
+
+async function runBuild(distDir: string, timeoutMs: number): Promise<void> {
+  const { proc, log } = spawnNext(["build", "--webpack"], distDir, { NEXT_SKIP_TYPECHECK: "1" });
   const timer = setTimeout(() => proc.kill("SIGKILL"), timeoutMs);
   const code = await new Promise<number | null>((r) => proc.once("exit", (c) => r(c)));
   clearTimeout(timer);
-  if (code !== 0) throw new Error(`next build for the browser tests failed (${code}):\n${log.slice(-8000)}`);
+  if (code !== 0)
+    throw new Error(`next build for the browser tests failed (${code}):\n${log().slice(-8000)}`);
 }
 
 export interface NextServer {
@@ -157,29 +173,12 @@ export async function startNextServer(opts: {
   const distDir = await testBuild(deadline - Date.now());
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  let log = "";
-  const proc: ChildProcess = spawn(
-    process.execPath,
-    [NEXT_BIN, "start", "-H", "127.0.0.1", "-p", String(port)],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        NODE_ENV: "production",
-        NEXT_DIST_DIR: distDir,
-        NEXT_TELEMETRY_DISABLED: "1",
-        APP_URL: url,
-        ...opts.env,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
+  const { proc, log } = spawnNext(
+    ["start", "-H", "127.0.0.1", "-p", String(port)],
+    distDir,
+    { APP_URL: url, ...opts.env },
+    true,
   );
-  proc.stdout!.on("data", (d: Buffer) => (log += d.toString()));
-  proc.stderr!.on("data", (d: Buffer) => {
-    log += d.toString();
-    // The server's errors go to the test's output too (a page's 500 is explained there).
-    process.stderr.write(`[app] ${d.toString()}`);
-  });
   const stop = async () => {
     if (proc.exitCode === null && proc.signalCode === null) {
       proc.kill("SIGTERM");
@@ -189,18 +188,18 @@ export async function startNextServer(opts: {
   while (Date.now() < deadline) {
     if (proc.exitCode !== null) {
       await stop();
-      throw new Error(`next start exited (${proc.exitCode}):\n${log}`);
+      throw new Error(`next start exited (${proc.exitCode}):\n${log()}`);
     }
     try {
       const res = await fetch(url + (opts.readyPath ?? "/"), { signal: AbortSignal.timeout(60_000) });
-      if (res.status === 200) return { url, log: () => log, stop };
+      if (res.status === 200) return { url, log, stop };
     } catch {
       // not up yet
     }
     await new Promise((r) => setTimeout(r, 250));
   }
   await stop();
-  throw new Error(`next start did not serve ${url} in time:\n${log}`);
+  throw new Error(`next start did not serve ${url} in time:\n${log()}`);
 }
 
 export function launchChromium(): Promise<Browser> {
