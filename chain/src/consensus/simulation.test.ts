@@ -3,11 +3,10 @@
 // validity, certificate validity, no honest double-sign, verifiable evidence and progress.
 // Re-run one scenario with SIM_SEED=<seed>; change the number of runs with SIM_RUNS.
 import { describe, expect, it } from "vitest";
+import { simulationConfig } from "./simulation-config.js";
 import { runSimulation, type SimReport } from "./simulator.js";
 
-const ONE_SEED = process.env.SIM_SEED ? Number(process.env.SIM_SEED) : undefined;
-const RUNS = Number(process.env.SIM_RUNS ?? 2000);
-const FIRST_SEED = Number(process.env.SIM_FIRST_SEED ?? 1);
+const { seeds, oneSeed: ONE_SEED } = simulationConfig();
 
 function describeFailure(r: SimReport): string {
   return `seed ${r.seed} (re-run with SIM_SEED=${r.seed}): ${r.validators} validators, powers ${r.powers.join(",")}, behaviours ${r.behaviours.join(",")}, real signatures ${r.realSignatures}, GST ${r.gst} ms\n  ${r.violations.join("\n  ")}`;
@@ -17,10 +16,8 @@ describe("consensus simulation", () => {
   // CPU-bound: yields to the event loop between runs so the test worker keeps answering the
   // runner, and gets a long timeout because a loaded CI machine may be several times slower.
   it(
-    ONE_SEED !== undefined ? `seed ${ONE_SEED}` : `${RUNS} seeded runs keep safety and liveness`,
+    ONE_SEED !== undefined ? `seed ${ONE_SEED}` : `${seeds.length} seeded runs keep safety and liveness`,
     async () => {
-      const seeds =
-        ONE_SEED !== undefined ? [ONE_SEED] : Array.from({ length: RUNS }, (_, i) => FIRST_SEED + i);
       const failures: string[] = [];
       const totals = { events: 0, evidence: 0, restarts: 0, refused: 0, real: 0, byzantine: 0, maxRound: 0 };
       const started = Date.now();
@@ -67,5 +64,17 @@ describe("consensus simulation", () => {
   it("one scenario with real secp256k1 signatures end to end", () => {
     const r = runSimulation({ seed: ONE_SEED ?? 424242, realSignatures: true });
     expect(r.violations, describeFailure(r)).toEqual([]);
+  });
+});
+
+describe("simulation knobs", () => {
+  it("default to 2000 runs from seed 1, replay one seed, and refuse what is not a count", () => {
+    expect(simulationConfig({}).seeds).toHaveLength(2000);
+    expect(simulationConfig({}).seeds[0]).toBe(1);
+    expect(simulationConfig({ SIM_RUNS: "3", SIM_FIRST_SEED: "10" }).seeds).toEqual([10, 11, 12]);
+    expect(simulationConfig({ SIM_SEED: "77", SIM_RUNS: "5" })).toEqual({ seeds: [77], oneSeed: 77 });
+    expect(() => simulationConfig({ SIM_RUNS: "ten" })).toThrow(/SIM_RUNS must be a whole number/);
+    expect(() => simulationConfig({ SIM_RUNS: "0" })).toThrow(/SIM_RUNS must be at least 1/);
+    expect(() => simulationConfig({ SIM_SEED: "-1" })).toThrow(/SIM_SEED must be a whole number/);
   });
 });
