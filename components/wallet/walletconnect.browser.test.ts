@@ -4,7 +4,8 @@
 // a pairing URI and its QR code; a wallet in this process (a real WalletConnect sign client,
 // signing with a dev key) pairs with that URI and approves the session; the page is then
 // connected to that account, and a stake sent from the staking portal goes to the wallet over
-// the relay, is signed there and lands on the dev node. Screenshots land in screenshots/.
+// the relay, is signed there and lands on the dev node. A reload restores the session without
+// pairing again; Disconnect ends it in the wallet too. Screenshots land in screenshots/.
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { createPublicClient, http } from "viem";
@@ -111,5 +112,26 @@ describe.skipIf(!hasChromium)("WalletConnect over a self-hosted relay in Chromiu
       path: path.join(SCREENSHOTS, "wallet-walletconnect-staked.png"),
       fullPage: true,
     });
+  }, 600_000);
+
+  it("restores the session after a reload without pairing again; Disconnect ends it in the wallet too", async () => {
+    const topics = phone.sessions();
+    await page.reload({ waitUntil: "domcontentloaded" });
+    await hydrated(page);
+    const account = page.getByTestId("wallet-account");
+    await account.waitFor();
+    expect(await account.innerText()).toContain(phone.address.slice(0, 6));
+    expect(phone.sessions()).toEqual(topics);
+    expect(await page.getByTestId("walletconnect-uri").count()).toBe(0);
+
+    await account.click();
+    await page.getByRole("menuitem", { name: "Disconnect" }).click();
+    await page.getByRole("button", { name: "Connect wallet" }).waitFor();
+    await expect.poll(() => phone.sessions(), { timeout: 60_000 }).toEqual([]);
+    // And it stays disconnected across a reload.
+    await page.reload({ waitUntil: "domcontentloaded" });
+    await hydrated(page);
+    await page.getByRole("button", { name: "Connect wallet" }).waitFor();
+    expect(await page.getByTestId("wallet-account").count()).toBe(0);
   }, 600_000);
 });

@@ -14,7 +14,7 @@ export interface WalletConnectWallet {
   requests: string[];
   /** Pairs with a `wc:` URI; the session proposal that follows is approved. */
   pair(uri: string): Promise<void>;
-  /** Topics of the sessions approved. */
+  /** Topics of the sessions approved and not ended by the dApp since. */
   sessions(): string[];
   stop(): Promise<void>;
 }
@@ -85,6 +85,11 @@ export async function startWalletConnectWallet(o: {
       .catch((err: Error) => failures.push(err));
   });
 
+  // The dApp disconnecting deletes the session over the relay.
+  client.on("session_delete", ({ topic }) => {
+    const i = approved.indexOf(topic);
+    if (i >= 0) approved.splice(i, 1);
+  });
   client.on("session_request", ({ topic, id, params }) => {
     const { method, params: p } = params.request as { method: string; params: unknown[] };
     requests.push(method);
