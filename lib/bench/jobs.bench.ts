@@ -6,6 +6,8 @@
 //   cache, isolated session host, heartbeats, signed receipt, complete) vs a bare onnxruntime
 //   session.run loop over the same batches of the same model in this process, both on one
 //   intra-op thread. Target ≥ 90% of bare.
+// - infer latency: single-row infer jobs through the same queue and worker, enqueue → result,
+//   vs session.run of that row on the bare session.
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
@@ -13,7 +15,9 @@ import path from "node:path";
 import { sha256 } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import type { BenchContext, BenchFigure } from "../../scripts/bench-types";
+import * as ort from "onnxruntime-node";
 import { encodeDataset } from "../../worker/src/dataset";
+import { encodeTensor, sliceRows } from "../../worker/src/tensor";
 import { QueueClient } from "../../worker/src/queue-client";
 import { classificationDataset, mlp } from "../../worker/test/fixtures/models";
 import { startTestPglite } from "@/lib/indexer/test-db";
@@ -36,6 +40,7 @@ export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
   const claims = ctx.quick ? 100 : 500;
   const items = ctx.quick ? 1024 : 4096;
   const evaluations = ctx.quick ? 6 : 20;
+  const inferRuns = ctx.quick ? 10 : 30;
   const db = await startTestPglite(1);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "tc-jobs-bench-"));
   setProcessEnv({
@@ -144,7 +149,7 @@ export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
         BIN,
         "run",
         "--kinds",
-        "evaluate",
+        "evaluate,infer",
         "--concurrency",
         "1",
         "--threads",
@@ -205,6 +210,38 @@ export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
       (await lastCompletion(measuredIds)).getTime() - (await lastCompletion(warmupIds)).getTime();
     const queued = evaluations / (spanMs / 1000);
 
+    // --- inference latency through the queue: one row per request, queued at the infer priority
+    // as the infer API does, from the enqueue to the job's result in the database (the worker is
+    // idle between requests, so its poll interval is part of the figure), vs session.run of the
+    // same row on the bare session.
+    const { INFER_PRIORITY } = await import("@/lib/jobs/infer");
+    const row = sliceRows(ds.inputs.x!, 0, 1);
+    const inferJob = { modelHash: sha256(model), inputs: { x: encodeTensor(row) } };
+    const inferLat: number[] = [];
+    for (let i = 0; i < inferRuns; i++) {
+      const t0 = performance.now();
+      const { id } = await enqueue("infer", inferJob as never, { priority: INFER_PRIORITY });
+      for (;;) {
+        const [job] = await prisma.$queryRaw<{ status: string }[]>`SELECT status FROM "Job" WHERE id = ${id}`;
+        if (job!.status === "succeeded") break;
+        if (job!.status === "failed" || job!.status === "dead")
+          throw new Error("an infer job failed in the benchmark");
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      inferLat.push(performance.now() - t0);
+    }
+    const bareLat: number[] = [];
+    const feed = { x: new ort.Tensor("float32", row.data as Float32Array, row.shape) };
+    for (let i = 0; i < inferRuns; i++) {
+      const t0 = performance.now();
+      await bare.session.run(feed);
+      bareLat.push(performance.now() - t0);
+    }
+    const inferP50 = percentile(inferLat, 0.5);
+    ctx.log(
+      `infer latency through the queue p50 ${inferP50.toFixed(1)} ms, p95 ${percentile(inferLat, 0.95).toFixed(1)} ms; bare session.run p50 ${percentile(bareLat, 0.5).toFixed(2)} ms`,
+    );
+
     const exited = new Promise((r) => child!.once("exit", r));
     child.kill("SIGTERM");
     await exited;
@@ -233,6 +270,14 @@ export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
         peer: { name: "bare onnxruntime session.run loop", value: bareRate },
         target: 0.9 * bareRate,
         notes: `MLP ${D}-${HIDDEN}-${CLASSES}, ${items} items, batch ${BATCH}, 1 thread; one worker process, ${evaluations} jobs; ${cpuNote}; ${bareNote}`,
+      },
+      {
+        name: "jobs.infer_latency_p50",
+        value: inferP50,
+        unit: "ms",
+        better: "lower",
+        peer: { name: "bare onnxruntime session.run", value: percentile(bareLat, 0.5) },
+        notes: `one row per infer job, ${inferRuns} sequential requests: enqueue (infer priority) → idle worker polls (20–100 ms backoff) → claim → run in the cached session host → complete; p95 ${percentile(inferLat, 0.95).toFixed(1)} ms`,
       },
     ];
   } finally {
