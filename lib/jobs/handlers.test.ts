@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha256 } from "viem";
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import { signWorkerRequest } from "@tensorchain/worker/auth";
-import { QUEUE_PATHS } from "@tensorchain/worker/jobs/types";
+import { MAX_CLAIM_WAIT_MS, QUEUE_PATHS } from "@tensorchain/worker/jobs/types";
 import { createBlobHandlers } from "@/lib/blobs/handlers";
 import { FsBlobStore } from "@/lib/blobs/store";
 import { startTestPglite, type TestDatabase } from "@/lib/indexer/test-db";
@@ -186,6 +186,41 @@ describe("worker request authentication", () => {
     );
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatch(/^invalid request: result/);
+  });
+
+  it("a claim with waitMs waits for a job enqueued after it and gets it; one whose worker went away claims nothing", async () => {
+    const queue = new JobQueue(db.prisma, {
+      leaseMs: 60_000,
+      maxAttempts: 3,
+      retryBaseMs: 1_000,
+      retryMaxMs: 10_000,
+    });
+    const waiting = (waitMs: number, signal?: AbortSignal) =>
+      signed(worker, QUEUE_PATHS.claim, JSON.stringify({ kinds: ["infer"], waitMs })).then((r) =>
+        jobs.claim(signal ? new Request(r, { signal }) : r),
+      );
+    // Nothing ready: the long poll is pending until the job comes, then answers with it.
+    let answered = false;
+    const pending = waiting(20_000).then(async (res) => {
+      answered = true;
+      return json(res);
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(answered).toBe(false);
+    const { id } = await queue.enqueue("infer", { modelHash: HASH, inputs: {} });
+    expect(await pending).toMatchObject({ status: 200, body: { job: { id, kind: "infer" } } });
+    // The worker hangs up while its claim waits: a job enqueued afterwards stays in the queue.
+    const gone = new AbortController();
+    const abandoned = waiting(20_000, gone.signal);
+    await new Promise((r) => setTimeout(r, 300));
+    gone.abort();
+    expect(await json(await abandoned)).toEqual({ status: 200, body: { job: null } });
+    const { id: next } = await queue.enqueue("infer", { modelHash: HASH, inputs: {} });
+    expect(await json(await waiting(0))).toMatchObject({ body: { job: { id: next } } });
+    // Longer than the server's limit is refused.
+    const tooLong = await json(await waiting(MAX_CLAIM_WAIT_MS + 1));
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.error).toMatch(/^invalid request: waitMs/);
   });
 
   it("answers 401 with a reason to unsigned, unknown, tampered, misdirected and replayed requests", async () => {

@@ -80,21 +80,27 @@ export function createJobHandlers(
   deps: () => JobHandlerDeps,
 ): Record<"claim" | "heartbeat" | "complete" | "fail", Handler> {
   const wrap =
-    (fn: (worker: WorkerIdentity, body: string, d: JobHandlerDeps) => Promise<unknown>): Handler =>
+    (
+      fn: (worker: WorkerIdentity, body: string, d: JobHandlerDeps, signal: AbortSignal) => Promise<unknown>,
+    ): Handler =>
     async (request) => {
       try {
         const d = deps();
         const body = await readBody(request, MAX_JOB_BODY_BYTES);
         const worker = await authenticateWorker(request, body, d);
-        return Response.json(await fn(worker, body, d), { headers: { "cache-control": "no-store" } });
+        return Response.json(await fn(worker, body, d, request.signal), {
+          headers: { "cache-control": "no-store" },
+        });
       } catch (err) {
         return errorResponse(err);
       }
     };
   return {
-    claim: wrap(async (worker, body, { queue }) => {
-      const { kinds } = parseJson(claimRequestSchema, body);
-      const job = await queue.claim(worker, kinds);
+    claim: wrap(async (worker, body, { queue }, signal) => {
+      const { kinds, waitMs } = parseJson(claimRequestSchema, body);
+      const job = waitMs
+        ? await queue.claimWaiting(worker, kinds, waitMs, signal)
+        : await queue.claim(worker, kinds);
       const res: ClaimResponse =
         job === null
           ? { job: null }

@@ -17,6 +17,7 @@
 //                       ├──fail(retry) / lease expiry, attempts left──▶ queued / re-claimed
 //                       └──attempts exhausted──▶ dead (dead letter, deadLetteredAt set)
 import { randomUUID } from "node:crypto";
+import { EventEmitter } from "node:events";
 import { Prisma, type Job, type JobKind as DbJobKind, type PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import {
@@ -140,6 +141,14 @@ interface LockedRow {
   leaseExpired: boolean;
 }
 
+/**
+ * Jobs enqueued by this process (any JobQueue in it) wake the claims waiting here at once; jobs
+ * enqueued by another instance of the app are seen at the waiting claim's next check.
+ */
+const enqueued = new EventEmitter().setMaxListeners(0);
+/** How often a waiting claim checks the table for jobs that another process enqueued. */
+const CLAIM_RECHECK_MS = 500;
+
 export class JobQueue {
   constructor(
     private readonly prisma: PrismaClient,
@@ -180,7 +189,39 @@ export class JobQueue {
       },
       select: { id: true },
     });
+    enqueued.emit("job");
     return job;
+  }
+
+  /**
+   * A claim that waits: claims at once, and while nothing is ready and `waitMs` has not passed,
+   * claims again whenever this process enqueues a job (or every CLAIM_RECHECK_MS for jobs from
+   * elsewhere). Gives up without claiming once `signal` aborts (the worker went away).
+   */
+  async claimWaiting(
+    worker: WorkerIdentity,
+    kinds: readonly JobKind[],
+    waitMs: number,
+    signal?: AbortSignal,
+  ): Promise<ClaimedJob | null> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      if (signal?.aborted) return null;
+      const job = await this.claim(worker, kinds);
+      const left = deadline - Date.now();
+      if (job !== null || left <= 0) return job;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          enqueued.off("job", done);
+          signal?.removeEventListener("abort", done);
+          resolve();
+        };
+        const timer = setTimeout(done, Math.min(left, CLAIM_RECHECK_MS));
+        enqueued.on("job", done);
+        signal?.addEventListener("abort", done);
+      });
+    }
   }
 
   /**

@@ -90,9 +90,16 @@ export async function startRouteServer(): Promise<RouteServer> {
     for (const [k, v] of Object.entries(req.headers))
       if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
     const hasBody = method !== "GET" && method !== "HEAD";
+    // As Next.js does: the request's signal aborts when the client goes away before the answer
+    // (a worker that stops while its claim waits on the server).
+    const gone = new AbortController();
+    res.once("close", () => {
+      if (!res.writableFinished) gone.abort();
+    });
     const request = new Request(u, {
       method,
       headers,
+      signal: gone.signal,
       ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream, duplex: "half" } : {}),
     } as RequestInit);
     const response = await handler(request, { params: Promise.resolve(params) as Promise<never> });

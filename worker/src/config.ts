@@ -4,7 +4,7 @@ import os from "node:os";
 import { z } from "zod";
 import { privateKeyToAccount } from "viem/accounts";
 import { ConfigError } from "./errors.js";
-import { JOB_KINDS } from "./jobs/types.js";
+import { JOB_KINDS, MAX_CLAIM_WAIT_MS } from "./jobs/types.js";
 
 const SIZE_UNITS: Record<string, number> = {
   "": 1,
@@ -114,6 +114,15 @@ const OPTIONS = {
   batchSize: { flag: "batch-size", env: "WORKER_BATCH_SIZE", schema: int(256, 1, 65_536) },
   pollIntervalMs: { flag: "poll-interval", env: "WORKER_POLL_INTERVAL", schema: duration("1s") },
   maxBackoffMs: { flag: "max-backoff", env: "WORKER_MAX_BACKOFF", schema: duration("30s") },
+  /** How long one claim may wait on the server for a job (a long poll; 0 polls instead). */
+  claimWaitMs: {
+    flag: "claim-wait",
+    env: "WORKER_CLAIM_WAIT",
+    schema: duration("20s").refine(
+      (ms) => ms <= MAX_CLAIM_WAIT_MS,
+      `at most ${MAX_CLAIM_WAIT_MS / 1000}s (the server's limit)`,
+    ),
+  },
   heartbeatIntervalMs: {
     flag: "heartbeat-interval",
     env: "WORKER_HEARTBEAT_INTERVAL",

@@ -35,16 +35,22 @@ export class QueueClient {
     private readonly timeoutMs: number,
   ) {}
 
-  private async post<T>(path: string, body: unknown, schema: z.ZodType<T>): Promise<T> {
+  private async post<T>(
+    path: string,
+    body: unknown,
+    schema: z.ZodType<T>,
+    opts: { extraTimeMs?: number; signal?: AbortSignal } = {},
+  ): Promise<T> {
     const text = JSON.stringify(body);
     const headers = await signWorkerRequest(this.account, { method: "POST", path, body: text });
+    const timeout = AbortSignal.timeout(this.timeoutMs + (opts.extraTimeMs ?? 0));
     let res: Response;
     try {
       res = await fetch(new URL(path, this.apiUrl), {
         method: "POST",
         headers: { "content-type": "application/json", ...headers },
         body: text,
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout,
       });
     } catch (err) {
       throw new QueueHttpError(`queue ${path} unreachable: ${(err as Error).message}`, undefined, err);
@@ -71,8 +77,16 @@ export class QueueClient {
     return parsed.data;
   }
 
-  claim(kinds: JobKind[]): Promise<ClaimResponse> {
-    return this.post(QUEUE_PATHS.claim, { kinds }, claimResponseSchema);
+  /**
+   * Claims a job. With `waitMs`, the server holds the request until a job is ready or that time
+   * has passed (a long poll); `signal` abandons the wait (shutdown).
+   */
+  claim(kinds: JobKind[], opts: { waitMs?: number; signal?: AbortSignal } = {}): Promise<ClaimResponse> {
+    const body = opts.waitMs ? { kinds, waitMs: opts.waitMs } : { kinds };
+    return this.post(QUEUE_PATHS.claim, body, claimResponseSchema, {
+      extraTimeMs: opts.waitMs,
+      signal: opts.signal,
+    });
   }
 
   heartbeat(req: HeartbeatRequest): Promise<z.infer<typeof heartbeatResponseSchema>> {

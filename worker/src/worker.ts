@@ -108,6 +108,8 @@ export class Worker {
   private readonly held = new Set<HeldJob>();
   private readonly slots: Promise<void>[] = [];
   private stopping = false;
+  /** Aborts the claims waiting on the server (long polls) when the worker stops. */
+  private readonly stopClaims = new AbortController();
   private wake: (() => void)[] = [];
   private metricsServer: { port: number; close: () => Promise<void> } | undefined;
 
@@ -215,9 +217,17 @@ export class Worker {
       );
   }
 
-  private async claimOne(): Promise<HeldJob | null> {
-    const claimed = await this.queue.claim(this.config.kinds);
-    return claimed.job ? this.hold(claimed.job, claimed.leaseMs) : null;
+  /**
+   * Claims a job, waiting on the server up to claimWaitMs for one. `waited` says whether an empty
+   * answer came after a real wait: a server that does not wait (or a zero claimWaitMs) answers at
+   * once, and the slot then backs off between polls instead.
+   */
+  private async claimOne(): Promise<{ held: HeldJob | null; waited: boolean }> {
+    const started = Date.now();
+    const waitMs = this.config.claimWaitMs;
+    const claimed = await this.queue.claim(this.config.kinds, { waitMs, signal: this.stopClaims.signal });
+    if (claimed.job) return { held: this.hold(claimed.job, claimed.leaseMs), waited: false };
+    return { held: null, waited: waitMs > 0 && Date.now() - started >= waitMs / 2 };
   }
 
   private async slot(index: number): Promise<void> {
@@ -229,19 +239,23 @@ export class Worker {
     };
     // The next job, claimed while the current one runs: the claim's round trip (signing, the
     // server's checks, the SKIP LOCKED query) is then off the critical path of a busy worker.
-    let next: Promise<HeldJob | null> | undefined;
+    let next: ReturnType<Worker["claimOne"]> | undefined;
     while (!this.stopping) {
       let held: HeldJob | null;
       try {
-        held = await (next ?? this.claimOne());
-      } catch (err) {
-        this.log.warn("claim failed", { slot: index, reason: errorReason(err) });
+        const claim = await (next ?? this.claimOne());
+        held = claim.held;
         next = undefined;
-        await idle();
-        continue;
-      }
-      next = undefined;
-      if (held === null) {
+        if (held === null) {
+          // After a long poll that found nothing, ask again at once: the server does the waiting.
+          if (claim.waited) backoff = this.config.pollIntervalMs;
+          else await idle();
+          continue;
+        }
+      } catch (err) {
+        next = undefined;
+        if (this.stopping) break;
+        this.log.warn("claim failed", { slot: index, reason: errorReason(err) });
         await idle();
         continue;
       }
@@ -257,7 +271,7 @@ export class Worker {
       await this.process(held);
     }
     const left = await next?.catch(() => null);
-    if (left) await this.release(left, "worker shutting down");
+    if (left?.held) await this.release(left.held, "worker shutting down");
   }
 
   /**
@@ -384,6 +398,7 @@ export class Worker {
   async stop(graceMs = this.config.shutdownGraceMs): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    this.stopClaims.abort();
     for (const w of this.wake.splice(0)) w();
     this.log.info("stopping", { running: this.running.size, graceMs });
     const all = () => Promise.all([...this.running.values()].map((j) => j.done));

@@ -78,7 +78,16 @@ export const claimedJobSchema = z.discriminatedUnion("kind", [
 ]);
 export type ClaimedJob = z.output<typeof claimedJobSchema>;
 
-export const claimRequestSchema = z.object({ kinds: z.array(z.enum(JOB_KINDS)).min(1) });
+/** The longest a claim may wait for a job (a long poll); below common proxy and function limits. */
+export const MAX_CLAIM_WAIT_MS = 25_000;
+export const claimRequestSchema = z.object({
+  kinds: z.array(z.enum(JOB_KINDS)).min(1),
+  /**
+   * When no job is ready, hold the request up to this long and answer as soon as one is (a long
+   * poll: an idle worker picks up an infer request at once instead of at its next poll).
+   */
+  waitMs: z.number().int().min(0).max(MAX_CLAIM_WAIT_MS).optional(),
+});
 export type ClaimRequest = z.infer<typeof claimRequestSchema>;
 /** The job's payload is validated separately so a malformed job can be failed by id. */
 export const claimResponseSchema = z.object({
