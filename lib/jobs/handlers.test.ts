@@ -37,12 +37,7 @@ beforeAll(async () => {
   db = await startTestPglite(1);
   kv = new MemoryKv("test:");
   blobDir = await mkdtemp(path.join(os.tmpdir(), "tc-blobs-"));
-  const queue = new JobQueue(db.prisma, {
-    leaseMs: 60_000,
-    maxAttempts: 3,
-    retryBaseMs: 1_000,
-    retryMaxMs: 10_000,
-  });
+  const queue = newQueue();
   jobs = createJobHandlers(() => ({ prisma: db.prisma, kv, queue, maxSkewMs: SKEW }));
   keys = createWorkerKeyHandlers(() => ({ prisma: db.prisma, kv, maxSkewMs: SKEW }));
   await seedIndexedValidator(db.prisma, validator.address);
@@ -58,6 +53,10 @@ afterAll(async () => {
   await db?.stop();
   await rm(blobDir, { recursive: true, force: true });
 });
+
+/** A queue on the test database with a 60 s lease. */
+const newQueue = () =>
+  new JobQueue(db.prisma, { leaseMs: 60_000, maxAttempts: 3, retryBaseMs: 1_000, retryMaxMs: 10_000 });
 
 async function signed(
   account: PrivateKeyAccount,
@@ -155,12 +154,7 @@ describe("worker request authentication", () => {
   const claimBody = JSON.stringify({ kinds: ["infer"] });
 
   it("serves a registered worker: claim, heartbeat, complete", async () => {
-    const queue = new JobQueue(db.prisma, {
-      leaseMs: 60_000,
-      maxAttempts: 3,
-      retryBaseMs: 1_000,
-      retryMaxMs: 10_000,
-    });
+    const queue = newQueue();
     const { id } = await queue.enqueue("infer", { modelHash: HASH, inputs: {} });
     const claim = await json(await jobs.claim(await signed(worker, QUEUE_PATHS.claim, claimBody)));
     expect(claim).toMatchObject({
@@ -189,12 +183,7 @@ describe("worker request authentication", () => {
   });
 
   it("a claim with waitMs waits for a job enqueued after it and gets it; one whose worker went away claims nothing", async () => {
-    const queue = new JobQueue(db.prisma, {
-      leaseMs: 60_000,
-      maxAttempts: 3,
-      retryBaseMs: 1_000,
-      retryMaxMs: 10_000,
-    });
+    const queue = newQueue();
     const waiting = (waitMs: number, signal?: AbortSignal) =>
       signed(worker, QUEUE_PATHS.claim, JSON.stringify({ kinds: ["infer"], waitMs })).then((r) =>
         jobs.claim(signal ? new Request(r, { signal }) : r),
