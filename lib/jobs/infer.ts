@@ -15,7 +15,7 @@ import { AuthError } from "@/lib/auth/siwe";
 import type { Kv } from "@/lib/kv/kv";
 import type { RateLimiter } from "@/lib/kv/rate-limit";
 import type { MetagraphJson } from "@/lib/scheduler/chain";
-import type { JobQueue } from "./queue";
+import { untilFinished, type JobQueue } from "./queue";
 
 /** Infer jobs run before evaluations: a user is waiting. */
 export const INFER_PRIORITY = 10;
@@ -101,7 +101,8 @@ export function createInferHandler(deps: () => InferDeps) {
         throw new ApiError("NOT_FOUND", `subnet ${netuid}: ${(err as Error).message.split("\n")[0]}`);
       }
       const model = await bestModel(d.prisma, netuid, mg);
-      if (model === null) throw new ApiError("UNAVAILABLE", `no miner on subnet ${netuid} has published a model`);
+      if (model === null)
+        throw new ApiError("UNAVAILABLE", `no miner on subnet ${netuid} has published a model`);
       const { id } = await d.queue.enqueue(
         "infer",
         {
@@ -115,12 +116,21 @@ export function createInferHandler(deps: () => InferDeps) {
       const job = await waitForJob(d, id);
       const served = { jobId: id, netuid, uid: model.uid, hotkey: model.hotkey, modelHash: model.modelHash };
       if (job === null)
-        throw new ApiError("UNAVAILABLE", `no worker answered within ${d.timeoutMs} ms (job ${id} stays queued)`);
+        throw new ApiError(
+          "UNAVAILABLE",
+          `no worker answered within ${d.timeoutMs} ms (job ${id} stays queued)`,
+        );
       if (job.status !== "succeeded")
-        throw new ApiError("UNAVAILABLE", `the inference job ${job.status}: ${job.error ?? "no reason given"}`);
+        throw new ApiError(
+          "UNAVAILABLE",
+          `the inference job ${job.status}: ${job.error ?? "no reason given"}`,
+        );
       const result = job.result as InferResult;
       if (result.status !== "ok") {
-        return json({ ...served, status: "failed", reason: result.reason ?? "the model failed" }, { status: 422 });
+        return json(
+          { ...served, status: "failed", reason: result.reason ?? "the model failed" },
+          { status: 422 },
+        );
       }
       return json({
         ...served,
@@ -142,7 +152,9 @@ async function waitForJob(d: InferDeps, id: string) {
       select: { status: true, result: true, error: true },
     });
     if (job !== null && TERMINAL.has(job.status)) return job;
-    if (Date.now() >= until) return null;
-    await new Promise((r) => setTimeout(r, d.pollMs ?? 50));
+    const left = until - Date.now();
+    if (left <= 0) return null;
+    // Woken at once when this process records the result; the poll covers other instances.
+    await untilFinished(id, Math.min(left, d.pollMs ?? 50));
   }
 }

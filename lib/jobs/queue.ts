@@ -148,6 +148,24 @@ interface LockedRow {
 const enqueued = new EventEmitter().setMaxListeners(0);
 /** How often a waiting claim checks the table for jobs that another process enqueued. */
 const CLAIM_RECHECK_MS = 500;
+/** Jobs that reached a final state in this process, by id (see untilFinished). */
+const finished = new EventEmitter().setMaxListeners(0);
+
+/**
+ * Resolves when this process records job `id` as succeeded, failed or dead, or after `ms`
+ * (whichever is first): a waiter re-reads the row then, which also covers another instance.
+ */
+export function untilFinished(id: string, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      finished.off(id, done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    finished.on(id, done);
+  });
+}
 
 export class JobQueue {
   constructor(
@@ -341,7 +359,10 @@ export class JobQueue {
       )
       SELECT status::text AS status, "workerId", (SELECT count(*) FROM done)::int AS updated FROM locked`;
     if (after === undefined) throw new JobError("NOT_FOUND", `job ${id} does not exist`);
-    if (after.updated === 1) return { duplicate: false };
+    if (after.updated === 1) {
+      finished.emit(id);
+      return { duplicate: false };
+    }
     // Lost between the read and the lock: another completion of ours won, or the lease went.
     if (after.status === "succeeded" && after.workerId === worker.address) return { duplicate: true };
     throw leaseError(after, worker, "complete");
@@ -368,7 +389,7 @@ export class JobQueue {
     retry: boolean,
   ): Promise<{ status: Job["status"]; duplicate: boolean }> {
     const id = parseJobId(jobId);
-    return this.prisma.$transaction(async (tx) => {
+    const outcome = await this.prisma.$transaction(async (tx) => {
       const job = await lockJob(tx, id);
       if (job.status !== "running" && job.status !== "succeeded" && job.workerId === worker.address) {
         return { status: job.status, duplicate: true };
@@ -395,6 +416,8 @@ export class JobQueue {
         WHERE id = ${id}::uuid`;
       return { status: dead ? ("dead" as const) : ("failed" as const), duplicate: false };
     }, TX_OPTIONS);
+    if (!outcome.duplicate && outcome.status !== "queued") finished.emit(id);
+    return outcome;
   }
 
   getJob(id: string): Promise<Job | null> {
