@@ -17,7 +17,7 @@ import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { createPublicClient, http, numberToHex, parseEther, parseEventLogs, sha256, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -56,6 +56,16 @@ function consensusKey(): Hex {
   const x = pub.slice(4, 68);
   const yOdd = parseInt(pub.slice(-2), 16) % 2 === 1;
   return `0x${yOdd ? "03" : "02"}${x}`;
+}
+
+/**
+ * Picks `netuid` in a card's subnet picker. Until the chain's subnet list has loaded, the picker
+ * is a plain netuid field; wait for the list (a production server answers before it does).
+ */
+async function pickSubnet(scope: Locator, netuid: number): Promise<void> {
+  const select = scope.locator("select.portal-select");
+  await select.locator(`option[value="${netuid}"]`).waitFor({ state: "attached" });
+  await select.selectOption(String(netuid));
 }
 
 describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
@@ -295,7 +305,7 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
       datasetHash: sha256(dataset),
     });
 
-    await card(page, "Manage a subnet").getByLabel("Subnet").selectOption(String(netuid));
+    await pickSubnet(card(page, "Manage a subnet"), netuid);
     const hp = card(page, "Hyperparameters");
     const tempo = hp.getByLabel("tempo", { exact: true });
     await tempo.waitFor();
@@ -320,7 +330,7 @@ describe.skipIf(!hasChromium)("wallet-connected portals in Chromium", () => {
 
   it("miner: registers its hotkey at the live burn (a second try reverts, decoded), publishes an uploaded ONNX model, serves an endpoint after rejecting the first signature", async () => {
     await open(page, `${app.url}/miner`);
-    await card(page, "Subnet").getByLabel("Subnet").selectOption(String(netuid));
+    await pickSubnet(card(page, "Subnet"), netuid);
     const reg = card(page, "Register a hotkey");
     await reg.getByTestId("burn-cost").filter({ hasText: "TEN" }).waitFor();
     const register = reg.getByRole("button", { name: /^Register \(burn .* TEN\)$/ });
