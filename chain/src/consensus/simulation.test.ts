@@ -3,7 +3,7 @@
 // validity, certificate validity, no honest double-sign, verifiable evidence and progress.
 // Re-run one scenario with SIM_SEED=<seed>; change the number of runs with SIM_RUNS.
 import { describe, expect, it } from "vitest";
-import { simulationConfig } from "./simulation-config.js";
+import { simulationConfig } from "../../../lib/config.js";
 import { runSimulation, type SimReport } from "./simulator.js";
 
 const { seeds, oneSeed: ONE_SEED } = simulationConfig();
