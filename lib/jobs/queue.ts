@@ -151,20 +151,32 @@ const CLAIM_RECHECK_MS = 500;
 /** Jobs that reached a final state in this process, by id (see untilFinished). */
 const finished = new EventEmitter().setMaxListeners(0);
 
+/** Resolves on the next `event` of `emitter`, after `ms`, or when `signal` aborts: the first of them. */
+function eventOrTimeout(
+  emitter: EventEmitter,
+  event: string,
+  ms: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      emitter.off(event, done);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    emitter.on(event, done);
+    signal?.addEventListener("abort", done);
+  });
+}
+
 /**
  * Resolves when this process records job `id` as succeeded, failed or dead, or after `ms`
  * (whichever is first): a waiter re-reads the row then, which also covers another instance.
  */
 export function untilFinished(id: string, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      finished.off(id, done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    finished.on(id, done);
-  });
+  return eventOrTimeout(finished, id, ms);
 }
 
 export class JobQueue {
@@ -228,17 +240,7 @@ export class JobQueue {
       const job = await this.claim(worker, kinds);
       const left = deadline - Date.now();
       if (job !== null || left <= 0) return job;
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          enqueued.off("job", done);
-          signal?.removeEventListener("abort", done);
-          resolve();
-        };
-        const timer = setTimeout(done, Math.min(left, CLAIM_RECHECK_MS));
-        enqueued.on("job", done);
-        signal?.addEventListener("abort", done);
-      });
+      await eventOrTimeout(enqueued, "job", Math.min(left, CLAIM_RECHECK_MS), signal);
     }
   }
 
