@@ -12,6 +12,7 @@ import { readValidatorKeys } from "../chain/src/genesis/keys.js";
 import { devWorkerPrivateKey } from "../lib/jobs/worker-keys";
 import { freePort, ROOT } from "../lib/test/browser";
 import { childEnv } from "./env";
+import { isAlive } from "../chain/src/util/pid.js";
 
 async function until<T>(
   what: string,
@@ -46,15 +47,6 @@ function descendants(pid: number): number[] {
   };
   walk(pid);
   return out;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function portFree(port: number): Promise<boolean> {

@@ -11,6 +11,7 @@ import { mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } f
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { embeddedDatabaseUrl } from "@/lib/config";
+import { isAlive } from "@/chain/src/util/pid";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 
 export interface EmbeddedDatabaseOptions {
@@ -37,15 +38,6 @@ export class EmbeddedDatabaseError extends Error {
  */
 const MAX_CONNECTIONS = 64;
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /**
  * PGlite has no lock of its own: two processes on one data directory corrupt it. A pid file
  * taken with O_EXCL refuses the second one; a file left by a dead process is taken over.
@@ -62,7 +54,9 @@ function lockDataDir(dataDir: string): () => void {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
       const pid = Number(readFileSync(lockFile, "utf8").trim());
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
-        throw new EmbeddedDatabaseError(`the embedded database in ${dataDir} is already open by process ${pid}`);
+        throw new EmbeddedDatabaseError(
+          `the embedded database in ${dataDir} is already open by process ${pid}`,
+        );
       }
       rmSync(lockFile, { force: true });
     }
@@ -79,10 +73,17 @@ export async function startEmbeddedDatabase(opts: EmbeddedDatabaseOptions): Prom
   let db: PGlite | undefined;
   try {
     db = await PGlite.create(opts.dataDir === null ? {} : { dataDir: opts.dataDir });
-    const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: opts.port, maxConnections: MAX_CONNECTIONS });
+    const server = new PGLiteSocketServer({
+      db,
+      host: "127.0.0.1",
+      port: opts.port,
+      maxConnections: MAX_CONNECTIONS,
+    });
     await server.start().catch((err: NodeJS.ErrnoException) => {
       throw err.code === "EADDRINUSE"
-        ? new EmbeddedDatabaseError(`port ${opts.port} is already in use: is another embedded database running? (set EMBEDDED_DB_PORT)`)
+        ? new EmbeddedDatabaseError(
+            `port ${opts.port} is already in use: is another embedded database running? (set EMBEDDED_DB_PORT)`,
+          )
         : err;
     });
     const port = Number(server.getServerConn().split(":").pop());

@@ -19,6 +19,7 @@ export const SCREENSHOTS = path.join(ROOT, "screenshots");
 export const hasChromium = existsSync(CHROMIUM);
 
 import { freePort } from "@/chain/src/util/free-port";
+import { isAlive } from "@/chain/src/util/pid";
 
 export { freePort };
 
@@ -52,15 +53,6 @@ export function testBuildKey(): string {
   return hash.digest("hex").slice(0, 16);
 }
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /**
  * The production build the browser tests serve (`.next/test-build-<key>`, relative to the
  * project), made by the first test file that needs it; files running beside it wait for it.
@@ -87,7 +79,7 @@ export async function testBuild(timeoutMs = 1_200_000): Promise<string> {
       } catch {
         // the lock is being made or removed
       }
-      if (owner > 0 && !alive(owner)) rmSync(lock, { recursive: true, force: true });
+      if (owner > 0 && !isAlive(owner)) rmSync(lock, { recursive: true, force: true });
       else if (owner === 0 && Date.now() - statSafeMtime(lock) > 30_000)
         rmSync(lock, { recursive: true, force: true });
       await new Promise((r) => setTimeout(r, 1000));
