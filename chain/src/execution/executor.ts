@@ -16,7 +16,6 @@ import type { CustomPrecompile, EVMInterface, EVMMockBlockchainInterface } from 
 import { MerklePatriciaTrie } from "@ethereumjs/mpt";
 import { Caches } from "@ethereumjs/statemanager";
 import type { MerkleStateManager } from "@ethereumjs/statemanager";
-import { Capability } from "@ethereumjs/tx";
 import type { TypedTransaction } from "@ethereumjs/tx";
 import {
   Account,
@@ -35,14 +34,19 @@ import { BatchedStateManager } from "./state-manager.js";
 import { orderedTrieRoot } from "./trie-root.js";
 import { TrieBatch, TrieNodeCache } from "./trie-batch.js";
 import { keccak256 } from "../crypto/secp256k1.js";
+import type { TxFields } from "./light-tx.js";
 
-/** A decoded, signature-checked transaction ready for execution. */
+/** A decoded, signature-checked transaction ready for execution (tx.ts prepareTx). */
 export interface PreparedTx {
-  /** Frozen EthereumJS tx: its hash and sender are cached after the first computation. */
-  tx: TypedTransaction;
-  raw: Uint8Array;
-  hash: Uint8Array;
-  sender: Address;
+  /**
+   * Frozen EthereumJS tx with its hash and sender cached, for the EVM and RPC: built on first
+   * use for a transaction light-tx.ts decoded. The mempool and the transfer path read `fields`.
+   */
+  readonly tx: TypedTransaction;
+  readonly fields: TxFields;
+  readonly raw: Uint8Array;
+  readonly hash: Uint8Array;
+  readonly sender: Address;
 }
 
 /** The environment of the block being executed (everything but the roots and gas used). */
@@ -199,18 +203,14 @@ export function envToEjsBlock(common: Common, env: BlockEnv): EjsBlock {
 }
 
 /** Price paid per gas and the part of it that goes to the proposer. */
-function effectivePrices(
-  tx: TypedTransaction,
-  baseFee: bigint,
-): { price: bigint; tip: bigint; maxPrice: bigint } {
-  if (tx.supports(Capability.EIP1559FeeMarket)) {
-    const t = tx as TypedTransaction & { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint };
-    const room = t.maxFeePerGas - baseFee;
-    const tip = t.maxPriorityFeePerGas < room ? t.maxPriorityFeePerGas : room;
-    return { price: baseFee + tip, tip, maxPrice: t.maxFeePerGas };
+function effectivePrices(f: TxFields, baseFee: bigint): { price: bigint; tip: bigint; maxPrice: bigint } {
+  // EIP-1559 fee market (the only such type the chain admits is 2).
+  if (f.type === 2) {
+    const room = f.feeCap - baseFee;
+    const tip = f.tip < room ? f.tip : room;
+    return { price: baseFee + tip, tip, maxPrice: f.feeCap };
   }
-  const gp = (tx as TypedTransaction & { gasPrice: bigint }).gasPrice;
-  return { price: gp, tip: gp - baseFee, maxPrice: gp };
+  return { price: f.feeCap, tip: f.feeCap - baseFee, maxPrice: f.feeCap };
 }
 
 export class Executor {
@@ -298,7 +298,7 @@ export class Executor {
         }
         let receipt: Receipt;
         try {
-          if (p.tx.gasLimit > env.gasLimit - gasUsed) throw new InvalidTxError("exceeds block gas limit");
+          if (p.fields.gasLimit > env.gasLimit - gasUsed) throw new InvalidTxError("exceeds block gas limit");
           const fast = this.fastTransfers ? await this.tryFastTransfer(p, env, coinbase, gasUsed) : undefined;
           if (fast) {
             receipt = fast;
@@ -400,7 +400,7 @@ export class Executor {
     add(coinbase);
     for (const p of txs) {
       add(p.sender);
-      add(p.tx.to);
+      add(p.fields.to);
     }
     if (addresses.length < 16) return;
     const trie = (this.state as unknown as { _trie: MerklePatriciaTrie })._trie;
@@ -465,17 +465,15 @@ export class Executor {
     coinbase: Address,
     gasBefore: bigint,
   ): Promise<Receipt | undefined> {
-    const tx = p.tx;
+    const tx = p.fields;
     const to = tx.to;
     if (to === undefined || isReservedAddress(to.bytes)) return undefined;
-    if (tx.type === 1 || tx.type === 2) {
-      if ((tx as TypedTransaction & { accessList: unknown[] }).accessList.length > 0) return undefined;
-    } else if (tx.type !== 0) return undefined;
+    if (tx.type > 2 || tx.accessListLength > 0) return undefined;
     const toAccount = await this.ovGet(to);
     if (toAccount !== undefined && !equalsBytes(toAccount.codeHash, KECCAK256_NULL)) return undefined;
 
     // Checks in runTx's order, so both paths give the same reason for a tx with several faults.
-    const gas = tx.getIntrinsicGas();
+    const gas = tx.intrinsicGas;
     if (gas > tx.gasLimit) throw new InvalidTxError("intrinsic gas too low");
     const { price, tip, maxPrice } = effectivePrices(tx, env.baseFeePerGas);
     if (maxPrice < env.baseFeePerGas) throw new InvalidTxError("max fee per gas less than block base fee");
@@ -521,7 +519,7 @@ export class Executor {
       topics,
       data,
     }));
-    const { price } = effectivePrices(tx, block.header.baseFeePerGas ?? 0n);
+    const { price } = effectivePrices(p.fields, block.header.baseFeePerGas ?? 0n);
     const receipt: Receipt = {
       type: tx.type,
       status: r.execResult.exceptionError ? 0 : 1,

@@ -1,14 +1,17 @@
 // Decoding a raw signed transaction into a PreparedTx: EIP-2718 envelope or legacy RLP,
 // EIP-155 chain id check, low-s check, native sender recovery. No state access and no EVM:
-// this is the whole per-transaction cost of eth_sendRawTransaction before the pool.
+// this is the whole per-transaction cost of eth_sendRawTransaction before the pool. Plain
+// transfers are decoded by light-tx.ts, the rest by EthereumJS.
 import type { Common } from "@ethereumjs/common";
-import { createTxFromRLP } from "@ethereumjs/tx";
+import { Capability, createTxFromRLP } from "@ethereumjs/tx";
 import type { TypedTransaction } from "@ethereumjs/tx";
 import { Address, SECP256K1_ORDER_DIV_2, bigIntToUnpaddedBytes } from "@ethereumjs/util";
 import { recoverInline } from "../crypto/recover-pool.js";
 import type { RecoverPool, RecoverRequest } from "../crypto/recover-pool.js";
 import { InvalidSignatureError, keccak256, recoverPublicKey, recoveryFromV } from "../crypto/secp256k1.js";
 import type { PreparedTx } from "./executor.js";
+import { decodeLight, listItems, signingHash } from "./light-tx.js";
+import type { TxFields } from "./light-tx.js";
 
 /** geth's txMaxSize: 4 slots of 32 KiB. */
 export const MAX_TX_BYTES = 128 * 1024;
@@ -20,13 +23,28 @@ export class TxDecodeError extends Error {
   }
 }
 
-/** Decode and check everything but the signature; returns what recovery needs. */
-function decode(raw: Uint8Array, common: Common): { tx: TypedTransaction; req: RecoverRequest } {
+/** A decoded transaction before its sender's recovery. `tx`: only when EthereumJS decoded it. */
+export interface Decoded {
+  fields: TxFields;
+  req: RecoverRequest;
+  tx?: TypedTransaction;
+}
+
+/**
+ * Decode and check everything but the signature; returns what recovery needs. Plain transfers
+ * are read by light-tx.ts, everything else (and anything it does not accept) by EthereumJS.
+ */
+function decode(raw: Uint8Array, common: Common): Decoded {
   if (raw.length > MAX_TX_BYTES) throw new TxDecodeError("oversized data");
   if (raw.length === 0) throw new TxDecodeError("invalid transaction: empty data");
   const type = raw[0]!;
   if (type === 3 || type === 4 || (type > 2 && type < 0x7f))
     throw new TxDecodeError("transaction type not supported");
+  return decodeLight(raw, common) ?? decodeEthereumJs(raw, common);
+}
+
+/** Decode with EthereumJS's transaction classes (exported for the light decoder's equivalence test). */
+export function decodeEthereumJs(raw: Uint8Array, common: Common): Decoded & { tx: TypedTransaction } {
   let tx: TypedTransaction;
   try {
     tx = createTxFromRLP(raw, { common });
@@ -55,6 +73,7 @@ function decode(raw: Uint8Array, common: Common): { tx: TypedTransaction; req: R
   }
   return {
     tx,
+    fields: fieldsOf(tx),
     req: {
       msgHash: (tx.type !== 0 && typedSigningHash(raw)) || tx.getMessageToVerifySignature(),
       r: bigIntToUnpaddedBytes(tx.r!),
@@ -64,92 +83,111 @@ function decode(raw: Uint8Array, common: Common): { tx: TypedTransaction; req: R
   };
 }
 
-/** Offset just past an RLP item's header, and the item's payload length. */
-function rlpItem(b: Uint8Array, at: number): { start: number; length: number; list: boolean } | undefined {
-  const p = b[at];
-  if (p === undefined) return undefined;
-  if (p < 0x80) return { start: at, length: 1, list: false };
-  if (p <= 0xb7) return { start: at + 1, length: p - 0x80, list: false };
-  if (p < 0xc0 || (p > 0xc0 + 55 && p <= 0xff)) {
-    const lenOfLen = p < 0xc0 ? p - 0xb7 : p - 0xf7;
-    if (lenOfLen > 4 || at + 1 + lenOfLen > b.length) return undefined;
-    let length = 0;
-    for (let i = 0; i < lenOfLen; i++) length = length * 256 + b[at + 1 + i]!;
-    return { start: at + 1 + lenOfLen, length, list: p >= 0xc0 };
-  }
-  return { start: at + 1, length: p - 0xc0, list: true };
+function fieldsOf(tx: TypedTransaction): TxFields {
+  const feeMarket = tx.supports(Capability.EIP1559FeeMarket);
+  const t = tx as TypedTransaction & {
+    gasPrice: bigint;
+    maxFeePerGas: bigint;
+    maxPriorityFeePerGas: bigint;
+    accessList?: unknown[];
+  };
+  return {
+    type: tx.type,
+    nonce: tx.nonce,
+    gasLimit: tx.gasLimit,
+    to: tx.to,
+    value: tx.value,
+    tip: feeMarket ? t.maxPriorityFeePerGas : t.gasPrice,
+    feeCap: feeMarket ? t.maxFeePerGas : t.gasPrice,
+    intrinsicGas: tx.getIntrinsicGas(),
+    accessListLength: t.accessList?.length ?? 0,
+  };
 }
 
 /**
  * The signing hash of a typed (EIP-2718) transaction straight from its received bytes:
- * keccak(type ‖ rlp(fields without v, r, s)), built from the fields' encodings as received
- * instead of re-encoding the decoded transaction (createTxFromRLP has already checked that
- * the encoding is canonical). Undefined if the bytes do not have the expected shape; the
- * caller then falls back to EthereumJS.
+ * keccak(type ‖ rlp(fields without v, r, s)) instead of re-encoding the decoded transaction
+ * (createTxFromRLP has already checked that the encoding is canonical). Undefined if the bytes
+ * do not have the expected shape; the caller then falls back to EthereumJS.
  */
 function typedSigningHash(raw: Uint8Array): Uint8Array | undefined {
-  const list = rlpItem(raw, 1);
-  if (!list?.list || list.start + list.length !== raw.length) return undefined;
-  // Item offsets of the list; the last three are v, r, s.
-  const offsets: number[] = [];
-  for (let at = list.start; at < raw.length;) {
-    offsets.push(at);
-    const it = rlpItem(raw, at);
-    if (!it) return undefined;
-    at = it.start + it.length;
-  }
-  if (offsets.length < 4) return undefined;
-  const end = offsets[offsets.length - 3]!;
-  const len = end - list.start;
-  const header =
-    len <= 55
-      ? [0xc0 + len]
-      : len < 0x100
-        ? [0xf8, len]
-        : len < 0x10000
-          ? [0xf9, len >> 8, len & 0xff]
-          : [0xfa, len >> 16, (len >> 8) & 0xff, len & 0xff];
-  const msg = new Uint8Array(1 + header.length + len);
-  msg[0] = raw[0]!;
-  msg.set(header, 1);
-  msg.set(raw.subarray(list.start, end), 1 + header.length);
-  return keccak256(msg);
+  const items = listItems(raw, 1, raw.length);
+  if (!items || items.length < 4) return undefined;
+  return signingHash(raw, items, items.length - 3, [raw[0]!]);
 }
 
-function finish(raw: Uint8Array, tx: TypedTransaction, publicKey: Uint8Array | undefined): PreparedTx {
+/**
+ * A decoded transaction with its recovered sender. The EthereumJS transaction (runTx, RPC
+ * formatting) of one that light-tx.ts decoded is built on first use, with its hash and sender
+ * public key seeded so that EthereumJS never recovers the signature or re-serializes it.
+ */
+class DecodedTx implements PreparedTx {
+  constructor(
+    readonly raw: Uint8Array,
+    readonly hash: Uint8Array,
+    readonly sender: Address,
+    readonly fields: TxFields,
+    private readonly publicKey: Uint8Array,
+    private readonly common: Common,
+    private ejs: TypedTransaction | undefined,
+  ) {
+    if (ejs) this.seed(ejs);
+  }
+
+  get tx(): TypedTransaction {
+    if (!this.ejs) {
+      this.ejs = createTxFromRLP(this.raw, { common: this.common });
+      this.seed(this.ejs);
+    }
+    return this.ejs;
+  }
+
+  private seed(tx: TypedTransaction): void {
+    // The cache is honoured on frozen transactions.
+    const cache = (tx as unknown as { cache: { senderPubKey?: Uint8Array; hash?: Uint8Array } }).cache;
+    cache.senderPubKey = this.publicKey;
+    cache.hash = this.hash;
+  }
+}
+
+function finish(
+  raw: Uint8Array,
+  d: Decoded,
+  publicKey: Uint8Array | undefined,
+  common: Common,
+  hash?: Uint8Array,
+): PreparedTx {
   if (!publicKey) throw new TxDecodeError("invalid sender");
   // The hash of the bytes as received (as geth does): the same as tx.hash() for the canonical
-  // encoding createTxFromRLP accepts, without re-serializing the transaction.
-  const hash = keccak256(raw);
-  // Seed the tx's own cache so EthereumJS (runTx, tx.hash()) never recovers this signature or
-  // re-serializes the transaction again (the cache is honoured on frozen transactions).
-  const cache = (tx as unknown as { cache: { senderPubKey?: Uint8Array; hash?: Uint8Array } }).cache;
-  cache.senderPubKey = publicKey;
-  cache.hash = hash;
+  // encoding both decoders accept, without re-serializing the transaction.
   const sender = new Address(keccak256(publicKey).subarray(12));
-  return { tx, raw, hash, sender };
+  return new DecodedTx(raw, hash ?? keccak256(raw), sender, d.fields, publicKey, common, d.tx);
 }
 
 /** Decode one transaction and recover its sender on this thread (lowest latency). */
 export function prepareTx(raw: Uint8Array, common: Common): PreparedTx {
-  const { tx, req } = decode(raw, common);
+  const d = decode(raw, common);
   let pub: Uint8Array | undefined;
   try {
-    pub = recoverPublicKey(req.msgHash, req.recovery, req.r, req.s);
+    pub = recoverPublicKey(d.req.msgHash, d.req.recovery, d.req.r, d.req.s);
   } catch (e) {
     if (!(e instanceof InvalidSignatureError)) throw e;
   }
-  return finish(raw, tx, pub);
+  return finish(raw, d, pub, common);
 }
 
-/** Decode one transaction on this thread and recover its sender on the pool (RPC admission). */
+/**
+ * Decode one transaction on this thread and recover its sender on the pool (RPC and gossip
+ * admission). `hash`: keccak256(raw), where the caller has computed it already.
+ */
 export async function prepareTxAsync(
   raw: Uint8Array,
   common: Common,
   pool: RecoverPool,
+  hash?: Uint8Array,
 ): Promise<PreparedTx> {
-  const { tx, req } = decode(raw, common);
-  return finish(raw, tx, await pool.recoverOne(req));
+  const d = decode(raw, common);
+  return finish(raw, d, await pool.recoverOne(d.req), common, hash);
 }
 
 /**
@@ -164,11 +202,11 @@ export async function prepareTxs(
 ): Promise<PreparedTx[]> {
   const n = raws.length;
   const w = pool.size;
-  const decoded: { tx: TypedTransaction; req: RecoverRequest }[] = new Array(n);
+  const decoded: Decoded[] = new Array(n);
   if (w === 0 || n < 2 * CHUNK) {
     for (let i = 0; i < n; i++) decoded[i] = decode(raws[i]!, common);
     const keys = await pool.recover(decoded.map((d) => d.req));
-    return decoded.map((d, i) => finish(raws[i]!, d.tx, keys[i]));
+    return decoded.map((d, i) => finish(raws[i]!, d, keys[i], common));
   }
   // Decoding costs ~0.3 of a recovery: this thread takes M = N(1/w − 0.3)/(1 + 1/w) recoveries.
   const mine = Math.max(0, Math.floor((n * (1 / w - 0.3)) / (1 + 1 / w)));
@@ -184,7 +222,7 @@ export async function prepareTxs(
   const own = decoded.slice(shared).map((d) => recoverInline(d.req));
   for (const part of await Promise.all(jobs)) keys.push(...part);
   keys.push(...own);
-  return decoded.map((d, i) => finish(raws[i]!, d.tx, keys[i]));
+  return decoded.map((d, i) => finish(raws[i]!, d, keys[i], common));
 }
 
 /** Signatures per message to a recovery worker. */

@@ -5,8 +5,6 @@
 //
 // Admission is cheap on purpose (no EVM): the caller has decoded the transaction and recovered
 // its sender natively; here we check it against the sender's committed nonce and balance.
-import { Capability } from "@ethereumjs/tx";
-import type { TypedTransaction } from "@ethereumjs/tx";
 import { bytesToHex } from "@ethereumjs/util";
 import type { PreparedTx } from "../execution/executor.js";
 import type { Hex } from "../rpc/backend.js";
@@ -70,15 +68,6 @@ interface SenderQueue {
   totalCost: bigint;
 }
 
-function prices(tx: TypedTransaction): { tip: bigint; feeCap: bigint } {
-  if (tx.supports(Capability.EIP1559FeeMarket)) {
-    const t = tx as TypedTransaction & { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint };
-    return { tip: t.maxPriorityFeePerGas, feeCap: t.maxFeePerGas };
-  }
-  const gp = (tx as TypedTransaction & { gasPrice: bigint }).gasPrice;
-  return { tip: gp, feeCap: gp };
-}
-
 export class Mempool {
   private readonly senders = new Map<Hex, SenderQueue>();
   private readonly byHash = new Map<Hex, PoolTx>();
@@ -117,10 +106,10 @@ export class Mempool {
   async add(p: PreparedTx): Promise<Hex> {
     const hash = bytesToHex(p.hash);
     if (this.byHash.has(hash)) throw new MempoolError("already known");
-    const tx = p.tx;
+    const tx = p.fields;
     if (tx.gasLimit > this.opts.blockGasLimit) throw new MempoolError("exceeds block gas limit");
-    if (tx.getIntrinsicGas() > tx.gasLimit) throw new MempoolError("intrinsic gas too low");
-    const { tip, feeCap } = prices(tx);
+    if (tx.intrinsicGas > tx.gasLimit) throw new MempoolError("intrinsic gas too low");
+    const { tip, feeCap } = tx;
     if (tip > feeCap) throw new MempoolError("max priority fee per gas higher than max fee per gas");
     if (feeCap < this.opts.baseFee()) throw new MempoolError("max fee per gas less than block base fee");
 
@@ -282,14 +271,14 @@ export class Mempool {
     while (heap.length && out.length < maxTxs) {
       const top = heap[0]!;
       const t = top.list[top.i]!;
-      if (gas + t.p.tx.gasLimit > gasLimit) {
+      if (gas + t.p.fields.gasLimit > gasLimit) {
         // This sender cannot continue in this block; others with smaller txs still may.
         heap[0] = heap[heap.length - 1]!;
         heap.pop();
         sift(0);
         continue;
       }
-      gas += t.p.tx.gasLimit;
+      gas += t.p.fields.gasLimit;
       out.push(t.p);
       top.i++;
       if (top.i >= top.list.length) {
@@ -320,8 +309,9 @@ export class Mempool {
       if (t) this.remove(t, true);
       const sender = bytesToHex(p.sender.bytes);
       const e = spent.get(sender) ?? { next: 0n, cost: 0n };
-      if (p.tx.nonce >= e.next) e.next = p.tx.nonce + 1n;
-      e.cost += p.tx.gasLimit * prices(p.tx).feeCap + p.tx.value;
+      const f = p.fields;
+      if (f.nonce >= e.next) e.next = f.nonce + 1n;
+      e.cost += f.gasLimit * f.feeCap + f.value;
       spent.set(sender, e);
     }
     const reread = new Set<Hex>();

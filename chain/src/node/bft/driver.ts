@@ -453,10 +453,11 @@ export class BftDriver {
       raws.map(async (raw) => {
         // The hash first (the hash of the bytes, as prepareTx computes it): a tx this pool holds
         // already costs no decoding and no signature recovery.
-        const hash = utilBytesToHex(keccak256(raw)) as Hex;
+        const digest = keccak256(raw);
+        const hash = utilBytesToHex(digest) as Hex;
         if (this.o.mempool.has(hash)) return;
         try {
-          const p = await prepareTxAsync(raw, this.o.chain.txCommon, this.o.chain.recoverPool);
+          const p = await prepareTxAsync(raw, this.o.chain.txCommon, this.o.chain.recoverPool, digest);
           if (this.o.mempool.has(hash)) return;
           this.fromGossip.add(hash);
           await this.o.mempool.add(p);
