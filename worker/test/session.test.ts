@@ -36,7 +36,7 @@ const plan = { batchSize: 50 };
 function logged(events: string[], name: string) {
   return {
     onStarted: () => events.push(`start ${name}`),
-    onBatch: (done: number, total: number) => {
+    onProgress: (done: number, total: number) => {
       if (done === total) events.push(`done ${name}`);
     },
   };
@@ -59,6 +59,24 @@ describe("model host run queue", () => {
       s.runDataset("small", small.inputs, ["logits"], plan),
     ]);
     expect(other.logits!.shape).toEqual([10, fx.C]);
+  });
+
+  it("reports every batch's time, in reports that end with the last batch", async () => {
+    const s = await open(fx.goodClassifier());
+    const reports: { done: number; total: number; batches: number }[] = [];
+    await s.runDataset("ds", ds.inputs, ["logits"], plan, {
+      onProgress: (done, total, batchSeconds) => {
+        for (const sec of batchSeconds) expect(sec).toBeGreaterThanOrEqual(0);
+        reports.push({ done, total, batches: batchSeconds.length });
+      },
+    });
+    const batches = ds.size / plan.batchSize;
+    // Throttled to one report per PROGRESS_REPORT_MS: never more reports than batches, no batch lost.
+    expect(reports.length).toBeGreaterThan(0);
+    expect(reports.length).toBeLessThanOrEqual(batches);
+    expect(reports.reduce((n, r) => n + r.batches, 0)).toBe(batches);
+    expect(reports.at(-1)).toMatchObject({ done: ds.size, total: ds.size });
+    for (let i = 1; i < reports.length; i++) expect(reports[i]!.done).toBeGreaterThan(reports[i - 1]!.done);
   });
 
   it("lets at most the gate's size of sessions compute at once", async () => {

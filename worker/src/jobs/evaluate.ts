@@ -61,8 +61,8 @@ export async function scoreModel(
       [primary],
       { batchSize: spec.batchSize ?? ctx.batchSize, ...(fixedBatch ? { fixedBatch } : {}) },
       {
-        onBatch: (done, total, seconds) => {
-          ctx.metrics?.inference.observe(seconds);
+        onProgress: (done, total, batchSeconds) => {
+          for (const seconds of batchSeconds) ctx.metrics?.inference.observe(seconds);
           ctx.onProgress?.(done, total);
         },
         ...(ctx.onInferenceStarted ? { onStarted: ctx.onInferenceStarted } : {}),

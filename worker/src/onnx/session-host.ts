@@ -3,7 +3,7 @@
 // from JavaScript, and killing a process is the only way to reclaim its memory and CPU for sure.
 // A crash here (even a segfault in a malformed model) only ends this process.
 import * as ort from "onnxruntime-node";
-import type { FromHost, ToHost, ExecutionProvider } from "./host-protocol.js";
+import { PROGRESS_REPORT_MS, type FromHost, type ToHost, type ExecutionProvider } from "./host-protocol.js";
 import type { ModelValueInfo } from "./signature.js";
 import type { HostTensor, TensorDType } from "../tensor.js";
 import { runBatches } from "./batches.js";
@@ -84,9 +84,16 @@ async function run(msg: Extract<ToHost, { type: "run" }>): Promise<void> {
 
 async function runDataset(msg: Extract<ToHost, { type: "runDataset" }>): Promise<void> {
   if (dataset?.key !== msg.key) throw new Error(`data set ${msg.key} was not sent to this host`);
-  const outputs = await runBatches(runOnce, dataset.inputs, msg.fetches, msg.plan, (done, total, seconds) =>
-    send({ type: "progress", id: msg.id, done, total, seconds }),
-  );
+  let reported = performance.now();
+  let seconds: number[] = [];
+  const outputs = await runBatches(runOnce, dataset.inputs, msg.fetches, msg.plan, (done, total, s) => {
+    seconds.push(s);
+    const now = performance.now();
+    if (done < total && now - reported < PROGRESS_REPORT_MS) return;
+    send({ type: "progress", id: msg.id, done, total, seconds });
+    reported = now;
+    seconds = [];
+  });
   send({ type: "result", id: msg.id, outputs });
 }
 

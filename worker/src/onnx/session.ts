@@ -10,7 +10,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { WorkerError } from "../errors.js";
 import { firstNonFinite, type HostTensor } from "../tensor.js";
-import type { ExecutionProvider, FromHost, ToHost } from "./host-protocol.js";
+import { PROGRESS_REPORT_MS, type ExecutionProvider, type FromHost, type ToHost } from "./host-protocol.js";
 import type { ModelSignature } from "./signature.js";
 import type { BatchPlan } from "./batches.js";
 
@@ -281,7 +281,10 @@ export class IsolatedSession {
   /**
    * Runs the model over a whole data set in batches inside the host: the inputs cross to the
    * host once per (session, key) and stay there, so repeated evaluations cost one round trip.
-   * The time limit applies to each batch (the host reports progress after every batch).
+   * The time limit applies to each batch: the host reports progress at most every
+   * PROGRESS_REPORT_MS (and after the last batch), so a batch is stopped between the limit and the
+   * limit plus PROGRESS_REPORT_MS after it started. `onProgress` gets the items done and the time
+   * of each batch finished since its previous call.
    * `onStarted` is called when the host starts it (after any request queued before it).
    */
   runDataset(
@@ -291,7 +294,7 @@ export class IsolatedSession {
     plan: BatchPlan,
     opts: {
       timeoutMs?: number;
-      onBatch?: (done: number, total: number, seconds: number) => void;
+      onProgress?: (done: number, total: number, batchSeconds: number[]) => void;
       onStarted?: () => void;
     } = {},
   ): Promise<Record<string, HostTensor>> {
@@ -304,7 +307,7 @@ export class IsolatedSession {
         return msgs;
       },
       opts.timeoutMs ?? this.limits.runTimeoutMs,
-      opts.onBatch,
+      opts.onProgress,
       opts.onStarted,
       // A new data set is sent only to an idle host: its memory then counts against its own run,
       // never against the run it would otherwise arrive during.
@@ -315,7 +318,7 @@ export class IsolatedSession {
   private async request(
     build: (id: number) => ToHost[],
     timeoutMs: number,
-    onBatch?: (done: number, total: number, seconds: number) => void,
+    onProgress?: (done: number, total: number, batchSeconds: number[]) => void,
     onStarted?: () => void,
     exclusive?: () => boolean,
   ): Promise<Record<string, HostTensor>> {
@@ -341,13 +344,13 @@ export class IsolatedSession {
     const reply = await new Promise<FromHost>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       let stopWatch: () => void = () => undefined;
-      const arm = () => {
+      const arm = (slackMs = 0) => {
         clearTimeout(timer);
         timer = setTimeout(() => {
           this.kill(
             new WorkerError("INFERENCE_TIMEOUT", `inference exceeded ${timeoutMs} ms and was killed`),
           );
-        }, timeoutMs);
+        }, timeoutMs + slackMs);
       };
       const done = () => {
         clearTimeout(timer);
@@ -374,8 +377,9 @@ export class IsolatedSession {
           onStarted?.();
         },
         progress: (m) => {
-          arm();
-          onBatch?.(m.done, m.total, m.seconds);
+          // The batch now running may have started up to PROGRESS_REPORT_MS after this report.
+          arm(PROGRESS_REPORT_MS);
+          onProgress?.(m.done, m.total, m.seconds);
         },
       });
       for (const msg of build(id)) {
