@@ -9,7 +9,8 @@ export type JobErrorCode =
   | "LEASE_LOST"
   | "GONE"
   | "CONFLICT"
-  | "TOO_LARGE";
+  | "TOO_LARGE"
+  | "UNSUPPORTED_ENCODING";
 
 const STATUS: Record<JobErrorCode, number> = {
   BAD_REQUEST: 400,
@@ -20,6 +21,7 @@ const STATUS: Record<JobErrorCode, number> = {
   CONFLICT: 409,
   GONE: 410,
   TOO_LARGE: 413,
+  UNSUPPORTED_ENCODING: 415,
 };
 
 export class JobError extends Error {

@@ -4,16 +4,18 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha256 } from "viem";
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import { signWorkerRequest } from "@tensorchain/worker/auth";
-import { MAX_CLAIM_WAIT_MS, QUEUE_PATHS } from "@tensorchain/worker/jobs/types";
+import { encodeTensor } from "@tensorchain/worker/tensor";
+import { GZIP_MIN_BYTES, MAX_CLAIM_WAIT_MS, QUEUE_PATHS } from "@tensorchain/worker/jobs/types";
 import { createBlobHandlers } from "@/lib/blobs/handlers";
 import { FsBlobStore } from "@/lib/blobs/store";
 import { startTestPglite, type TestDatabase } from "@/lib/indexer/test-db";
 import { MemoryKv } from "@/lib/kv/memory";
-import { createJobHandlers } from "./handlers";
+import { createJobHandlers, MAX_JOB_BODY_BYTES } from "./handlers";
 import { seedIndexedValidator } from "./test-support";
 import { JobQueue } from "./queue";
 import { createWorkerKeyHandlers } from "./worker-key-handlers";
@@ -64,11 +66,12 @@ async function signed(
   body: string | Uint8Array,
   method = "POST",
   now?: number,
+  extraHeaders: Record<string, string> = {},
 ): Promise<Request> {
   const headers = await signWorkerRequest(account, { method, path, body, ...(now ? { now } : {}) });
   return new Request(BASE + path, {
     method,
-    headers: { "content-type": "application/json", ...headers },
+    headers: { "content-type": "application/json", ...extraHeaders, ...headers },
     body: body as BodyInit,
   });
 }
@@ -210,6 +213,52 @@ describe("worker request authentication", () => {
     const tooLong = await json(await waiting(MAX_CLAIM_WAIT_MS + 1));
     expect(tooLong.status).toBe(400);
     expect(tooLong.body.error).toMatch(/^invalid request: waitMs/);
+  });
+
+  it("takes a gzip body signed as sent; refuses other encodings, corrupt gzip and a body that inflates past the limit", async () => {
+    const queue = newQueue();
+    const { id } = await queue.enqueue("infer", { modelHash: HASH, inputs: {} });
+    expect((await jobs.claim(await signed(worker, QUEUE_PATHS.claim, claimBody))).status).toBe(200);
+    // A result as large as a big evaluation's: what the worker compresses (GZIP_MIN_BYTES).
+    const y = encodeTensor({
+      dtype: "float32",
+      shape: [8_192],
+      data: Float32Array.from({ length: 8_192 }, (_, i) => Math.sin(i)),
+    });
+    const result = { kind: "infer", status: "ok", outputs: { y }, durationMs: 3 };
+    const text = JSON.stringify({ jobId: id, result });
+    expect(text.length).toBeGreaterThan(GZIP_MIN_BYTES);
+    const gz = (body: Uint8Array, encoding = "gzip") =>
+      signed(worker, QUEUE_PATHS.complete, body, "POST", undefined, { "content-encoding": encoding });
+    // Signed over the uncompressed text but sent compressed: the signature does not match.
+    const mismatched = await signed(worker, QUEUE_PATHS.complete, text);
+    const wrongBytes = new Request(mismatched.url, {
+      method: "POST",
+      headers: { ...Object.fromEntries(mismatched.headers), "content-encoding": "gzip" },
+      body: gzipSync(text),
+    });
+    expect((await jobs.complete(wrongBytes)).status).toBe(401);
+    expect(await json(await jobs.complete(await gz(gzipSync(text), "br")))).toMatchObject({
+      status: 415,
+      body: { error: "content-encoding br is not supported (gzip is)" },
+    });
+    expect(await json(await jobs.complete(await gz(new TextEncoder().encode(text))))).toMatchObject({
+      status: 400,
+      body: { error: "the request body is not valid gzip" },
+    });
+    // 17 MiB of spaces in a few kB: inflation stops at the 16 MiB limit.
+    const bomb = gzipSync(Buffer.alloc(17 * 2 ** 20, " "), { level: 9 });
+    expect(bomb.byteLength).toBeLessThan(64 * 1024);
+    expect(await json(await jobs.complete(await gz(bomb)))).toMatchObject({
+      status: 413,
+      body: { error: `the request body inflates past the ${MAX_JOB_BODY_BYTES}-byte limit` },
+    });
+    // The worker's own level (other bytes than the refused "br" request: no replay).
+    const accepted = await jobs.complete(await gz(gzipSync(text, { level: 1 })));
+    expect(await json(accepted)).toEqual({ status: 200, body: { ok: true } });
+    const stored = await db.prisma.job.findUniqueOrThrow({ where: { id } });
+    expect(stored.status).toBe("succeeded");
+    expect((stored.result as { outputs: { y: unknown } }).outputs.y).toEqual(y);
   });
 
   it("answers 401 with a reason to unsigned, unknown, tampered, misdirected and replayed requests", async () => {

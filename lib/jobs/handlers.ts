@@ -1,6 +1,7 @@
 // The /api/jobs/* route handlers' logic, on web-standard Request/Response so route files stay
 // one line and tests (and the benchmark) call them without Next.js. Contract: the worker's
 // jobs/types.ts (request and response schemas are imported, never restated).
+import { gunzipSync } from "node:zlib";
 import type { PrismaClient } from "@prisma/client";
 import type { z } from "zod";
 import {
@@ -56,6 +57,26 @@ export async function readBody(request: Request, maxBytes: number): Promise<stri
   return new TextDecoder().decode(await readBytes(request, maxBytes));
 }
 
+/**
+ * The text of a body read with readBytes: as it is, or inflated when the worker sent it with
+ * `content-encoding: gzip` (large completions: see worker/src/queue-client.ts), refused with
+ * TOO_LARGE when it inflates past `maxBytes` (inflation stops there) and BAD_REQUEST when it is
+ * not gzip. Called after the signature check, on the bytes the signature covers.
+ */
+export function bodyText(request: Request, bytes: Uint8Array, maxBytes: number): string {
+  const encoding = (request.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
+  if (encoding === "identity") return new TextDecoder().decode(bytes);
+  if (encoding !== "gzip")
+    throw new JobError("UNSUPPORTED_ENCODING", `content-encoding ${encoding} is not supported (gzip is)`);
+  try {
+    return new TextDecoder().decode(gunzipSync(bytes, { maxOutputLength: maxBytes }));
+  } catch (err) {
+    if ((err as { code?: string }).code === "ERR_BUFFER_TOO_LARGE")
+      throw new JobError("TOO_LARGE", `the request body inflates past the ${maxBytes}-byte limit`);
+    throw new JobError("BAD_REQUEST", "the request body is not valid gzip");
+  }
+}
+
 export function parseJson<S extends z.ZodType>(schema: S, text: string): z.output<S> {
   let json: unknown;
   try {
@@ -86,8 +107,10 @@ export function createJobHandlers(
     async (request) => {
       try {
         const d = deps();
-        const body = await readBody(request, MAX_JOB_BODY_BYTES);
-        const worker = await authenticateWorker(request, body, d);
+        // The signature covers the bytes as sent (compressed or not): checked before inflating.
+        const bytes = await readBytes(request, MAX_JOB_BODY_BYTES);
+        const worker = await authenticateWorker(request, bytes, d);
+        const body = bodyText(request, bytes, MAX_JOB_BODY_BYTES);
         return Response.json(await fn(worker, body, d, request.signal), {
           headers: { "cache-control": "no-store" },
         });

@@ -97,7 +97,8 @@ function startWorker(key: `0x${string}`): ChildProcess {
 describe("the real worker against the app's job API", () => {
   it("runs every job exactly once across two workers; broken and slow models score 0; a killed worker's job is taken over", async () => {
     for (const a of accounts) await registerWorker(a);
-    const datasetHash = await upload(encodeDataset(fx.classificationDataset(200)).bytes);
+    // 500 items: a completion past GZIP_MIN_BYTES, so the workers send it gzip-compressed.
+    const datasetHash = await upload(encodeDataset(fx.classificationDataset(500)).bytes);
     const models = {
       good: await upload(fx.goodClassifier()),
       random: await upload(fx.randomClassifier()),

@@ -4,7 +4,8 @@
 //   x-worker-timestamp  unix milliseconds when signed
 //   x-worker-signature  personal_sign (EIP-191) over the message below
 // message = "tensorchain-worker-request\n" + METHOD + "\n" + path (with query) + "\n" +
-//           timestamp + "\n" + sha256(body bytes) as 0x-hex (sha256 of empty for no body).
+//           timestamp + "\n" + sha256(body bytes) as 0x-hex (sha256 of empty for no body), over
+//           the bytes as sent: gzip-compressed for a `content-encoding: gzip` body.
 // The server verifies with verifyWorkerRequest, then checks that the address belongs to a
 // registered validator, and should remember signatures for the allowed skew to refuse replays.
 //

@@ -1,9 +1,11 @@
 // The worker's side of the job queue API (jobs/types.ts has the contract): signed JSON POSTs.
+import { gzipSync } from "node:zlib";
 import type { LocalAccount } from "viem";
 import { z } from "zod";
 import { signWorkerRequest } from "./auth.js";
 import { WorkerError } from "./errors.js";
 import {
+  GZIP_MIN_BYTES,
   QUEUE_PATHS,
   claimResponseSchema,
   heartbeatResponseSchema,
@@ -41,15 +43,24 @@ export class QueueClient {
     schema: z.ZodType<T>,
     opts: { extraTimeMs?: number; signal?: AbortSignal } = {},
   ): Promise<T> {
-    const text = JSON.stringify(body);
-    const headers = await signWorkerRequest(this.account, { method: "POST", path, body: text });
+    const encoded = Buffer.from(JSON.stringify(body));
+    // A completion carries per-item results (hundreds of kB for a large data set): gzip at its
+    // fastest level shrinks it about tenfold for less CPU than writing it uncompressed through
+    // the socket costs, on both sides. The signature covers the bytes as sent.
+    const gzip = encoded.byteLength >= GZIP_MIN_BYTES;
+    const bytes = gzip ? gzipSync(encoded, { level: 1 }) : encoded;
+    const headers = await signWorkerRequest(this.account, { method: "POST", path, body: bytes });
     const timeout = AbortSignal.timeout(this.timeoutMs + (opts.extraTimeMs ?? 0));
     let res: Response;
     try {
       res = await fetch(new URL(path, this.apiUrl), {
         method: "POST",
-        headers: { "content-type": "application/json", ...headers },
-        body: text,
+        headers: {
+          "content-type": "application/json",
+          ...(gzip ? { "content-encoding": "gzip" } : {}),
+          ...headers,
+        },
+        body: bytes,
         signal: opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout,
       });
     } catch (err) {

@@ -246,3 +246,10 @@ export const QUEUE_PATHS = {
   complete: "/api/jobs/complete",
   fail: "/api/jobs/fail",
 } as const;
+
+/**
+ * Request bodies from this size on are sent with `content-encoding: gzip` (a completion with
+ * thousands of per-item results); the signature covers the bytes as sent. Servers also take
+ * smaller gzip bodies, and identity bodies of any size up to their limit.
+ */
+export const GZIP_MIN_BYTES = 16 * 1024;
