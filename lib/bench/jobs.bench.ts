@@ -21,7 +21,7 @@ import { encodeDataset } from "../../worker/src/dataset";
 import { encodeTensor, sliceRows } from "../../worker/src/tensor";
 import { QueueClient } from "../../worker/src/queue-client";
 import { classificationDataset, mlp } from "../../worker/test/fixtures/models";
-import { getConfig } from "@/lib/config";
+import { parseConfig } from "@/lib/config";
 import { startTestPglite, startTestPostgres } from "@/lib/indexer/test-db";
 import { childEnv, setProcessEnv } from "../../scripts/env";
 import { createBareEvaluator } from "../../worker/bench/bare-evaluator";
@@ -43,7 +43,8 @@ export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
   const items = ctx.quick ? 1024 : 4096;
   const evaluations = ctx.quick ? 6 : 20;
   const inferRuns = ctx.quick ? 10 : 30;
-  const pgUrl = getConfig().db.testUrl;
+  // Parsed, not getConfig(): that would cache the config before DATABASE_URL is set below.
+  const pgUrl = parseConfig(process.env).db.testUrl;
   const database = pgUrl ? "Postgres (TEST_DATABASE_URL)" : "embedded PGlite";
   // One connection on PGlite: see the note in lib/jobs/worker-e2e.test.ts.
   const db = pgUrl ? await startTestPostgres(pgUrl, 4) : await startTestPglite(1);
@@ -58,7 +59,7 @@ export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
   });
   const { startRouteServer } = await import("@/lib/jobs/route-server");
   const { getPrisma } = await import("@/lib/db/client");
-  const { enqueue } = await import("@/lib/jobs/queue");
+  const { enqueue, untilFinished } = await import("@/lib/jobs/queue");
   const { registerWorkerKey } = await import("@/lib/jobs/worker-keys");
   const { uploadBlob } = await import("@/lib/jobs/test-support");
   const server = await startRouteServer();
@@ -107,19 +108,14 @@ export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
         batchSize: BATCH,
       },
     } as const;
-    // One raw statement per poll (Prisma's query compiler and a second count would land on the
-    // server's process, which is also the queue's).
-    const counts = async () => {
-      const [row] = await prisma.$queryRaw<{ succeeded: number; failed: number }[]>`
-        SELECT count(*) FILTER (WHERE status = 'succeeded')::int AS succeeded,
-               count(*) FILTER (WHERE status IN ('failed', 'dead'))::int AS failed
-        FROM "Job" WHERE kind = 'evaluate'`;
-      if (row!.failed > 0) throw new Error("an evaluate job failed in the benchmark");
-      return row!.succeeded;
-    };
-    const drain = async (n: number, pollMs: number) => {
-      // The time is read from the rows, so a slow poll loses nothing and takes little from the worker.
-      while ((await counts()) < n) await new Promise((r) => setTimeout(r, pollMs));
+    // Waits until each of `ids` reached a final state, woken by the queue's own completion event
+    // (the route handlers run in this process): no polling that would take CPU from the worker,
+    // and the CPU window below ends when the last job does. Then every one must have succeeded.
+    const drain = async (ids: string[]) => {
+      await Promise.all(ids.map((id) => untilFinished(id, 300_000)));
+      const [row] = await prisma.$queryRaw<{ succeeded: number }[]>`
+        SELECT count(*)::int AS succeeded FROM "Job" WHERE id = ANY(${ids}::uuid[]) AND status = 'succeeded'`;
+      if (row!.succeeded !== ids.length) throw new Error("an evaluate job failed in the benchmark");
     };
     // The bare loop runs half its rounds before the worker starts and half after it stopped, so a
     // load that drifts during the run (a shared machine) weighs on both sides alike, and the
@@ -148,6 +144,9 @@ export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
       warmupIds.push((await enqueue("evaluate", payload as never, { priority: 1 })).id);
     const measuredIds: string[] = [];
     for (let i = 0; i < evaluations; i++) measuredIds.push((await enqueue("evaluate", payload as never)).id);
+    const warmedUp = drain(warmupIds);
+    const measured = drain(measuredIds);
+    measured.catch(() => undefined); // awaited below
     child = spawn(
       process.execPath,
       [
@@ -190,9 +189,9 @@ export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
         host: host.reduce((sum, pid) => sum + processCpuMs(pid), 0),
       };
     };
-    await drain(warmup, 20);
+    await warmedUp;
     const cpu0 = cpu();
-    await drain(warmup + evaluations, 500);
+    await measured;
     const cpu1 = cpu();
     const perJob = (k: keyof typeof cpu0) => (cpu1[k] - cpu0[k]) / evaluations;
     // Where the session host's wall-clock time went: computing, runnable but waiting for a CPU
@@ -226,14 +225,11 @@ export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
     for (let i = 0; i < inferRuns; i++) {
       const t0 = performance.now();
       const { id } = await enqueue("infer", inferJob as never, { priority: INFER_PRIORITY });
-      for (;;) {
-        const [job] = await prisma.$queryRaw<{ status: string }[]>`SELECT status FROM "Job" WHERE id = ${id}`;
-        if (job!.status === "succeeded") break;
-        if (job!.status === "failed" || job!.status === "dead")
-          throw new Error("an infer job failed in the benchmark");
-        await new Promise((r) => setTimeout(r, 5));
-      }
+      // Woken by the completion in this process, as the infer API is.
+      await untilFinished(id, 60_000);
       inferLat.push(performance.now() - t0);
+      const [job] = await prisma.$queryRaw<{ status: string }[]>`SELECT status::text FROM "Job" WHERE id = ${id}::uuid`;
+      if (job?.status !== "succeeded") throw new Error("an infer job failed in the benchmark");
     }
     const bareLat: number[] = [];
     const feed = { x: new ort.Tensor("float32", row.data as Float32Array, row.shape) };
