@@ -1,6 +1,7 @@
 // Wiring only: build the node's modules in order (store → execution → mempool → producer →
 // rpc) under one AbortController, and stop them in reverse order.
 import { Address, hexToBytes } from "@ethereumjs/util";
+import { nextBaseFee } from "../execution/block.js";
 import { makeCommon } from "../execution/common.js";
 import type { ExecutionHooks } from "../execution/executor.js";
 import { genesisToJson, type Genesis } from "../genesis/schema.js";
@@ -63,7 +64,7 @@ export class TensorchainNode {
     const chain = await Chain.open({ dataDir: o.dataDir, genesis: o.genesis, common, hooks });
     const mempool = new Mempool({
       blockGasLimit: o.genesis.blockGasLimit,
-      baseFee: () => chain.nextEnv(new Uint8Array(20), Date.now()).baseFeePerGas,
+      baseFee: () => nextBaseFee(chain.head.header),
       getAccount: async (address: Hex) => {
         const a = await chain.viewAt(chain.head.header).getAccount(new Address(hexToBytes(address)));
         return { nonce: a?.nonce ?? 0n, balance: a?.balance ?? 0n };
