@@ -6,7 +6,7 @@
 // - evaluations/s: a real `tensorchain-worker run` process draining evaluate jobs (claim, blob
 //   cache, isolated session host, heartbeats, signed receipt, complete) vs a bare onnxruntime
 //   session.run loop over the same batches of the same model in this process, both on one
-//   intra-op thread. Target ≥ 90% of bare.
+//   intra-op thread, in alternating rounds (5; 2 with --quick). Target ≥ 90% of bare.
 // - infer latency: single-row infer jobs through the same queue and worker, enqueue → result,
 //   vs session.run of that row on the bare session.
 import { spawn } from "node:child_process";
@@ -42,6 +42,7 @@ export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
   const claims = ctx.quick ? 100 : 500;
   const items = ctx.quick ? 1024 : 4096;
   const evaluations = ctx.quick ? 6 : 20;
+  const roundCount = ctx.quick ? 2 : 5;
   const inferRuns = ctx.quick ? 10 : 30;
   // Parsed, not getConfig(): that would cache the config before DATABASE_URL is set below.
   const pgUrl = parseConfig(process.env).db.testUrl;
@@ -109,44 +110,33 @@ export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
       },
     } as const;
     // Waits until each of `ids` reached a final state, woken by the queue's own completion event
-    // (the route handlers run in this process): no polling that would take CPU from the worker,
-    // and the CPU window below ends when the last job does. Then every one must have succeeded.
+    // (the route handlers run in this process, so no polling takes CPU from the worker), then
+    // checks that every one succeeded.
     const drain = async (ids: string[]) => {
       await Promise.all(ids.map((id) => untilFinished(id, 300_000)));
       const [row] = await prisma.$queryRaw<{ succeeded: number }[]>`
         SELECT count(*)::int AS succeeded FROM "Job" WHERE id = ANY(${ids}::uuid[]) AND status = 'succeeded'`;
       if (row!.succeeded !== ids.length) throw new Error("an evaluate job failed in the benchmark");
     };
-    // The bare loop runs half its rounds before the worker starts and half after it stopped, so a
-    // load that drifts during the run (a shared machine) weighs on both sides alike, and the
-    // idle worker's polling never competes with it.
     const bare = await createBareEvaluator({ model, dataset: ds, items, batch: BATCH, classes: CLASSES });
     await bare.evaluate();
-    let bareMs = 0;
     const bareSched = { onCpu: 0, waiting: 0 };
-    const bareRounds = async (n: number) => {
+    /** Runs the bare loop n times; returns the milliseconds it took. */
+    const bareRun = async (n: number) => {
       const s0 = processSchedMs(process.pid);
       const t = performance.now();
       for (let i = 0; i < n; i++) await bare.evaluate();
-      bareMs += performance.now() - t;
+      const ms = performance.now() - t;
       const s1 = processSchedMs(process.pid);
       bareSched.onCpu += s1.onCpu - s0.onCpu;
       bareSched.waiting += s1.waiting - s0.waiting;
+      return ms;
     };
-    await bareRounds(Math.floor(evaluations / 2));
-    // Every job is queued before the worker starts, so the enqueues (on the one PGlite connection)
-    // do not compete with the worker's claims and completions. The warm-up jobs run first (higher
-    // priority): the worker loads and caches the model and the data set, and the server's claim
-    // and complete paths are compiled, as the bare loop's warm-up round does for it.
-    const warmup = 3;
+    // The worker starts on the warm-up jobs: it loads and caches the model and the data set, and
+    // the server's claim and complete paths are compiled, as the bare loop's warm-up run does.
     const warmupIds: string[] = [];
-    for (let i = 0; i < warmup; i++)
-      warmupIds.push((await enqueue("evaluate", payload as never, { priority: 1 })).id);
-    const measuredIds: string[] = [];
-    for (let i = 0; i < evaluations; i++) measuredIds.push((await enqueue("evaluate", payload as never)).id);
+    for (let i = 0; i < 3; i++) warmupIds.push((await enqueue("evaluate", payload as never)).id);
     const warmedUp = drain(warmupIds);
-    const measured = drain(measuredIds);
-    measured.catch(() => undefined); // awaited below
     child = spawn(
       process.execPath,
       [
@@ -174,10 +164,10 @@ export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
         stdio: "ignore",
       },
     );
-    // CPU per measured job in each process (load-independent, unlike the wall-clock rate): taken
-    // when the warm-up jobs are done and when the last job is. The session host's time on a CPU
-    // is its user + system time (the scheduler's per-thread run times missed most of it); the
-    // scheduler gives the time it was runnable but waiting for a CPU.
+    await warmedUp;
+    // CPU per measured job in each process (load-independent, unlike the wall-clock rate). The
+    // session host's time on a CPU is its user + system time (the scheduler's per-thread run
+    // times missed most of it); the scheduler gives the time it was runnable but waiting for one.
     const cpu = () => {
       const host = childPids(child!.pid);
       const own = process.cpuUsage();
@@ -189,30 +179,56 @@ export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
         host: host.reduce((sum, pid) => sum + processCpuMs(pid), 0),
       };
     };
-    await warmedUp;
-    const cpu0 = cpu();
-    await measured;
-    const cpu1 = cpu();
-    const perJob = (k: keyof typeof cpu0) => (cpu1[k] - cpu0[k]) / evaluations;
+    type Cpu = ReturnType<typeof cpu>;
+    const spent: Cpu = { at: 0, hostWaiting: 0, server: 0, worker: 0, host: 0 };
+    // Rounds of: the bare loop for half the round's evaluations, the round's jobs through the
+    // queue, the bare loop for the other half. Alternating, a load that drifts during the run (a
+    // shared machine) weighs on both sides alike; between rounds the worker waits on a claim held
+    // by the server (no CPU). A round's jobs are queued to become ready together, a moment after
+    // they are all in (the inserts do not compete with the worker), and its rate is measured from
+    // its first job's completion to its last's: the steady state, where the worker claims the next
+    // job while one runs.
+    const rounds: { queued: number; bare: number }[] = [];
+    let queuedJobs = 0;
+    let queuedMs = 0;
+    let bareEvals = 0;
+    let bareMs = 0;
+    for (let r = 0; r < roundCount; r++) {
+      const half = Math.floor(evaluations / 2);
+      let roundBareMs = await bareRun(half);
+      const runAt = new Date(Date.now() + 300);
+      const ids: string[] = [];
+      for (let i = 0; i < evaluations; i++) ids.push((await enqueue("evaluate", payload as never, { runAt })).id);
+      const done = drain(ids);
+      // The first to finish (they share runAt, so any of them may be claimed first).
+      await Promise.race(ids.map((id) => untilFinished(id, 300_000)));
+      const c0 = cpu();
+      await done;
+      const c1 = cpu();
+      for (const k of Object.keys(spent) as (keyof Cpu)[]) spent[k] += c1[k] - c0[k];
+      roundBareMs += await bareRun(evaluations - half);
+      const queued = (evaluations - 1) / ((c1.at - c0.at) / 1000);
+      const bareRate = evaluations / (roundBareMs / 1000);
+      rounds.push({ queued, bare: bareRate });
+      ctx.log(
+        `round ${r + 1}: through the queue ${queued.toFixed(2)} evals/s, bare ${bareRate.toFixed(2)} (${(queued / bareRate).toFixed(2)}x)`,
+      );
+      queuedJobs += evaluations - 1;
+      queuedMs += c1.at - c0.at;
+      bareEvals += evaluations;
+      bareMs += roundBareMs;
+    }
+    const perJob = (k: keyof Cpu) => spent[k] / queuedJobs;
     // Where the session host's wall-clock time went: computing, runnable but waiting for a CPU
     // (the machine's load), or idle (waiting for its next job: the queue's own gap).
-    const wall = cpu1.at - cpu0.at;
-    const share = (ms: number) => `${((100 * ms) / wall).toFixed(0)}%`;
-    const hostCpu = cpu1.host - cpu0.host;
-    const hostWait = cpu1.hostWaiting - cpu0.hostWaiting;
+    const share = (ms: number) => `${((100 * ms) / spent.at).toFixed(0)}%`;
     const cpuNote =
       `CPU ms per job: server ${perJob("server").toFixed(1)}, worker ${perJob("worker").toFixed(1)}, ` +
-      `session host ${perJob("host").toFixed(1)}; session host on a CPU ${share(hostCpu)}, ` +
-      `waiting for one ${share(hostWait)}, idle ${share(wall - hostCpu - hostWait)}`;
+      `session host ${perJob("host").toFixed(1)}; session host on a CPU ${share(spent.host)}, ` +
+      `waiting for one ${share(spent.hostWaiting)}, idle ${share(spent.at - spent.host - spent.hostWaiting)}`;
     ctx.log(cpuNote);
-    // Database clock: `evaluations` completions, from the last warm-up job's completion to the
-    // last measured one's (steady state: the worker claims the next job while one runs).
-    const lastCompletion = async (ids: string[]) =>
-      (await prisma.job.aggregate({ where: { id: { in: ids } }, _max: { completedAt: true } }))._max
-        .completedAt!;
-    const spanMs =
-      (await lastCompletion(measuredIds)).getTime() - (await lastCompletion(warmupIds)).getTime();
-    const queued = evaluations / (spanMs / 1000);
+    const queued = queuedJobs / (queuedMs / 1000);
+    const roundsNote = `per round (queue/bare): ${rounds.map((x) => (x.queued / x.bare).toFixed(2)).join(", ")}`;
 
     // --- inference latency through the queue: one row per request, queued at the infer priority
     // as the infer API does, from the enqueue to the job's result in the database (the worker is
@@ -246,8 +262,7 @@ export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
     const exited = new Promise((r) => child!.once("exit", r));
     child.kill("SIGTERM");
     await exited;
-    await bareRounds(evaluations - Math.floor(evaluations / 2));
-    const bareRate = evaluations / (bareMs / 1000);
+    const bareRate = bareEvals / (bareMs / 1000);
     const bareShare = (ms: number) => `${((100 * ms) / bareMs).toFixed(0)}%`;
     const bareNote = `bare loop's process on a CPU ${bareShare(bareSched.onCpu)}, waiting for one ${bareShare(bareSched.waiting)}`;
     ctx.log(bareNote);
@@ -270,7 +285,7 @@ export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
         better: "higher",
         peer: { name: "bare onnxruntime session.run loop", value: bareRate },
         target: 0.9 * bareRate,
-        notes: `${database}; MLP ${D}-${HIDDEN}-${CLASSES}, ${items} items, batch ${BATCH}, 1 thread; one worker process, ${evaluations} jobs; ${cpuNote}; ${bareNote}`,
+        notes: `${database}; MLP ${D}-${HIDDEN}-${CLASSES}, ${items} items, batch ${BATCH}, 1 thread; one worker process, ${roundCount} rounds of ${evaluations} jobs; ${roundsNote}; ${cpuNote}; ${bareNote}`,
       },
       {
         name: "jobs.infer_latency_p50",
