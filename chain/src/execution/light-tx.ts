@@ -9,10 +9,17 @@
 // high-s signature...) gives undefined, and the caller decodes the transaction with EthereumJS,
 // which accepts it or says why not. light-tx.test.ts holds it to that against EthereumJS on
 // valid and malformed inputs.
-import { Address, MAX_INTEGER, MAX_UINT64, SECP256K1_ORDER_DIV_2 } from "@ethereumjs/util";
+import {
+  Address,
+  MAX_INTEGER,
+  MAX_UINT64,
+  SECP256K1_ORDER_DIV_2,
+  bigIntToUnpaddedBytes,
+} from "@ethereumjs/util";
 import type { Common } from "@ethereumjs/common";
 import type { RecoverRequest } from "../crypto/recover-pool.js";
 import { keccak256 } from "../crypto/secp256k1.js";
+import { listLength, stringLength, writeHeader, writeString } from "./rlp-writer.js";
 
 /** The fields of a transaction that admission and block execution read. */
 export interface TxFields {
@@ -99,14 +106,6 @@ function bytesOf(b: Uint8Array, it: RlpItem): Uint8Array {
   return b.subarray(it.start, it.end);
 }
 
-/** An RLP list header for a payload of `len` bytes. */
-function listHeader(len: number): number[] {
-  if (len <= 55) return [0xc0 + len];
-  if (len < 0x100) return [0xf8, len];
-  if (len < 0x10000) return [0xf9, len >> 8, len & 0xff];
-  return [0xfa, len >> 16, (len >> 8) & 0xff, len & 0xff];
-}
-
 /**
  * keccak(prefix ‖ rlp(the first `count` items as received ‖ extra)): a signing hash built from
  * the fields' encodings as received, which are canonical, so the same bytes as re-encoding the
@@ -121,17 +120,19 @@ export function signingHash(
 ): Uint8Array {
   const from = items[0]!.at;
   const to = items[count - 1]!.end;
-  const header = listHeader(to - from + extra.length);
-  const msg = new Uint8Array(prefix.length + header.length + (to - from) + extra.length);
+  const payload = to - from + extra.length;
+  const msg = new Uint8Array(prefix.length + listLength(payload));
   msg.set(prefix, 0);
-  msg.set(header, prefix.length);
-  msg.set(b.subarray(from, to), prefix.length + header.length);
-  msg.set(extra, prefix.length + header.length + (to - from));
+  const at = writeHeader(msg, prefix.length, payload, 0xc0);
+  msg.set(b.subarray(from, to), at);
+  msg.set(extra, at + (to - from));
   return keccak256(msg);
 }
 
 interface Params {
   chainId: bigint;
+  /** What EIP-155 appends to a legacy transaction's signed fields: rlp(chainId), rlp(0), rlp(0). */
+  eip155Suffix: Uint8Array;
   txGas: bigint;
   dataZeroGas: bigint;
   dataNonZeroGas: bigint;
@@ -142,8 +143,12 @@ const paramsByCommon = new WeakMap<Common, Params>();
 function paramsOf(common: Common): Params {
   let p = paramsByCommon.get(common);
   if (!p) {
+    const chainId = bigIntToUnpaddedBytes(common.chainId());
+    const eip155Suffix = new Uint8Array(stringLength(chainId) + 2).fill(0x80);
+    writeString(eip155Suffix, 0, chainId);
     p = {
       chainId: common.chainId(),
+      eip155Suffix,
       txGas: common.param("txGas"),
       dataZeroGas: common.param("txDataZeroGas"),
       dataNonZeroGas: common.param("txDataNonZeroGas"),
@@ -258,9 +263,6 @@ function decodeLegacy(raw: Uint8Array, p: Params): LightTx | undefined {
     return undefined;
   const sig = signature(raw, f[7]!, f[8]!);
   if (!sig) return undefined;
-  // EIP-155: the signed list is the six fields, then chainId, 0, 0.
-  const chainId = unpadded(p.chainId);
-  const extra = new Uint8Array([...rlpString(chainId), 0x80, 0x80]);
   return {
     fields: {
       type: 0,
@@ -273,18 +275,6 @@ function decodeLegacy(raw: Uint8Array, p: Params): LightTx | undefined {
       intrinsicGas: intrinsicGas(raw, data, p),
       accessListLength: 0,
     },
-    req: { msgHash: signingHash(raw, f, 6, [], extra), ...sig, recovery },
+    req: { msgHash: signingHash(raw, f, 6, [], p.eip155Suffix), ...sig, recovery },
   };
-}
-
-function unpadded(v: bigint): number[] {
-  const out: number[] = [];
-  for (; v > 0n; v >>= 8n) out.unshift(Number(v & 0xffn));
-  return out;
-}
-
-/** RLP of a short byte string (chain ids). */
-function rlpString(bytes: number[]): number[] {
-  if (bytes.length === 1 && bytes[0]! < 0x80) return bytes;
-  return [0x80 + bytes.length, ...bytes];
 }

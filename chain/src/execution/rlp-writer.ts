@@ -39,3 +39,34 @@ export function writeString(out: Uint8Array, at: number, b: Uint8Array): number 
 export function listLength(payload: number): number {
   return payload + (payload <= 55 ? 1 : 1 + lengthBytes(payload));
 }
+
+type Item = Uint8Array | readonly Item[];
+
+/** Payload length of every list in `item`, depth first, into `sizes`; returns the encoding's length. */
+function measure(item: Item, sizes: number[]): number {
+  if (item instanceof Uint8Array) return stringLength(item);
+  const slot = sizes.length;
+  sizes.push(0);
+  let payload = 0;
+  for (const it of item) payload += measure(it, sizes);
+  sizes[slot] = payload;
+  return listLength(payload);
+}
+
+function write(out: Uint8Array, at: number, item: Item, sizes: number[], next: { i: number }): number {
+  if (item instanceof Uint8Array) return writeString(out, at, item);
+  at = writeHeader(out, at, sizes[next.i++]!, 0xc0);
+  for (const it of item) at = write(out, at, it, sizes, next);
+  return at;
+}
+
+/**
+ * RLP of nested byte strings, the same bytes as @ethereumjs/rlp's encode (for byte-string input)
+ * measured first and written into one buffer (trie nodes of every block's state flush).
+ */
+export function encodeRlp(item: Item): Uint8Array {
+  const sizes: number[] = [];
+  const out = new Uint8Array(measure(item, sizes));
+  write(out, 0, item, sizes, { i: 0 });
+  return out;
+}

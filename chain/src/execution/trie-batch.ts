@@ -9,6 +9,7 @@ import type { NestedUint8Array } from "@ethereumjs/rlp";
 import { equalsBytes } from "@ethereumjs/util";
 import { keccak256 } from "../crypto/secp256k1.js";
 import { EMPTY_TRIE_ROOT } from "./block.js";
+import { encodeRlp } from "./rlp-writer.js";
 
 type Nibbles = number[];
 
@@ -165,7 +166,7 @@ export class TrieBatch {
 
   /** Store a new node; returns how its parent refers to it. */
   private commit(n: Node): Ref {
-    const enc = RLP.encode(rawOf(n));
+    const enc = encodeRlp(rawOf(n));
     if (enc.length < 32) return { node: n };
     const hash = keccak256(enc);
     this.io.put(hash, enc);
@@ -262,7 +263,7 @@ export class TrieBatch {
     const node = await this.update(rootRef, entries, 0, entries.length, 0);
     if (!node) return EMPTY_TRIE_ROOT;
     // The root is always stored by hash, even when its encoding is shorter than 32 bytes.
-    const enc = RLP.encode(rawOf(node));
+    const enc = encodeRlp(rawOf(node));
     const hash = keccak256(enc);
     this.io.put(hash, enc);
     this.cache?.set(hashKey(hash), node);

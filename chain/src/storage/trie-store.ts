@@ -9,11 +9,14 @@ import type { ClassicLevel } from "classic-level";
 /** LevelDB key prefix of state trie nodes and contract code. */
 export const TRIE_PREFIX = 0x73; // "s"
 
+/** LevelDB key of a trie node: the prefix, then the node hash (hex from the MPT). */
 function keyBytes(key: string): Uint8Array {
-  const k = hexToBytes(`0x${key}`);
-  const out = new Uint8Array(k.length + 1);
+  // Node's own hex decoder (@ethereumjs/util's hexToBytes runs a regular expression first:
+  // thousands of keys per block). It stops at the first non-hex pair, hence the length check.
+  const out = Buffer.allocUnsafe(1 + (key.length >> 1));
   out[0] = TRIE_PREFIX;
-  out.set(k, 1);
+  if (key.length % 2 !== 0 || out.write(key, 1, "hex") !== out.length - 1)
+    throw new TypeError(`trie key is not hex: ${key}`);
   return out;
 }
 
