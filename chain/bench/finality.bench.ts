@@ -25,8 +25,11 @@ import { RpcClient, signWorkload } from "./rpc-throughput.bench.js";
  * 1,200 tx/s offered, 1000 ms blocks cost ~6 % less CPU per transaction but finalized fewer per
  * second (a block is capped at what its proposer executes in a third of the propose timeout, so
  * one height per second caps throughput) with a latency floor of half a block time. 250 ms blocks
- * pay the per-height cost (≈ 30 CPU ms per validator) four times a second: on 2 cores, 4
- * validators finalized 593 tx/s at 250 ms, 837 and 734 at 500 ms, 739 at 750 ms (BENCHMARKS.md).
+ * pay the per-height cost (≈ 30 CPU ms per validator, 26.5 idle on the current build) four times
+ * a second: on 2 cores, on the build that chose 500 ms, 4 validators finalized 593 tx/s at 250 ms,
+ * 837 and 734 at 500 ms, 739 at 750 ms. With the light transaction decoder, 50 ms tx gossip and
+ * the one-write trie-node encoding, 500 ms blocks finalize the whole 1,200 tx/s offered
+ * (1,148–1,171 tx/s at 1.33–1.41 CPU ms/tx; BENCHMARKS.md).
  */
 const BLOCK_TIME_MS = 500;
 const TICK_MS = 50;
