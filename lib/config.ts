@@ -239,6 +239,15 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
 let cached: AppConfig | undefined;
 
 /**
+ * TEST_DATABASE_URL, read without fixing the process's configuration: for benchmarks that host
+ * the app's modules in-process and set DATABASE_URL from it before those modules first read
+ * getConfig().
+ */
+export function peekTestDatabaseUrl(): string | undefined {
+  return parseConfig(process.env).db.testUrl;
+}
+
+/**
  * The process's configuration, validated on first use (not at import, so `next build` and
  * tests that never touch config do not need a complete environment).
  */

@@ -21,7 +21,7 @@ import { encodeDataset } from "../../worker/src/dataset";
 import { encodeTensor, sliceRows } from "../../worker/src/tensor";
 import { QueueClient } from "../../worker/src/queue-client";
 import { classificationDataset, mlp } from "../../worker/test/fixtures/models";
-import { parseConfig } from "@/lib/config";
+import { peekTestDatabaseUrl } from "@/lib/config";
 import { startTestPglite, startTestPostgres } from "@/lib/indexer/test-db";
 import { childEnv, setProcessEnv } from "../../scripts/env";
 import { createBareEvaluator } from "../../worker/bench/bare-evaluator";
@@ -44,8 +44,8 @@ export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
   const evaluations = ctx.quick ? 6 : 20;
   const roundCount = ctx.quick ? 2 : 5;
   const inferRuns = ctx.quick ? 10 : 30;
-  // Parsed, not getConfig(): that would cache the config before DATABASE_URL is set below.
-  const pgUrl = parseConfig(process.env).db.testUrl;
+  // Not getConfig(): that would fix the config before DATABASE_URL is set below.
+  const pgUrl = peekTestDatabaseUrl();
   const database = pgUrl ? "Postgres (TEST_DATABASE_URL)" : "embedded PGlite";
   // One connection on PGlite: see the note in lib/jobs/worker-e2e.test.ts.
   const db = pgUrl ? await startTestPostgres(pgUrl, 4) : await startTestPglite(1);
