@@ -232,8 +232,8 @@ export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
 
     // --- inference latency through the queue: one row per request, queued at the infer priority
     // as the infer API does, from the enqueue to the job's result in the database (the worker is
-    // idle between requests, so its poll interval is part of the figure), vs session.run of the
-    // same row on the bare session.
+    // idle between requests, waiting on a claim the server holds, so waking it is part of the
+    // figure), vs session.run of the same row on the bare session.
     const { INFER_PRIORITY } = await import("@/lib/jobs/infer");
     const row = sliceRows(ds.inputs.x!, 0, 1);
     const inferJob = { modelHash: sha256(model), inputs: { x: encodeTensor(row) } };
